@@ -1,0 +1,32 @@
+//===- QNNOps.h - qnn dialect ops -------------------------------*- C++ -*-===//
+#ifndef QRCNN_DIALECT_QNN_QNNOPS_H
+#define QRCNN_DIALECT_QNN_QNNOPS_H
+
+#include "qrcnn/Dialect/QNN/QNNDialect.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#define GET_OP_CLASSES
+#include "qrcnn/Dialect/QNN/QNNOps.h.inc"
+
+
+
+namespace qrcnn::qnn {
+
+/// Output length of a sliding window along one dimension (ONNX formula,
+/// floor mode). Returns a value < 1 when the window does not fit.
+int64_t getWindowOutputSize(int64_t inputSize, int64_t kernel, int64_t stride,
+                            int64_t padBegin, int64_t padEnd, int64_t dilation);
+
+/// Result shape of a conv or pool over an NC... `inputShape`; `channels` is
+/// the output channel count. Empty when some dimension does not fit.
+llvm::SmallVector<int64_t>
+getWindowResultShape(llvm::ArrayRef<int64_t> inputShape, int64_t channels,
+                     llvm::ArrayRef<int64_t> kernel,
+                     llvm::ArrayRef<int64_t> strides,
+                     llvm::ArrayRef<int64_t> pads,
+                     llvm::ArrayRef<int64_t> dilations);
+
+} // namespace qrcnn::qnn
+#endif // QRCNN_DIALECT_QNN_QNNOPS_H

@@ -1,0 +1,31 @@
+# lit configuration for qrcnn. Tests live beside the layer they test:
+# test/Dialect, test/Transforms, test/Import, test/qrcnnc, test/e2e, ...
+import os
+
+import lit.formats
+
+config.name = "qrcnn"
+config.test_format = lit.formats.ShTest(execute_external=True)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.qrcnn_obj_root, "test")
+
+# Our tools first, then FileCheck/not/count from LLVM.
+config.environment["PATH"] = os.pathsep.join(
+    [config.qrcnn_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", os.environ["PATH"])]
+)
+for var in ["HOME", "TMPDIR", "LANG"]:
+    if var in os.environ:
+        config.environment[var] = os.environ[var]
+
+# Debian's interpreter with onnx/numpy/torch (the first python3 on PATH may
+# be another one).
+config.substitutions.append(("%python", "/usr/bin/python3"))
+config.substitutions.append(("%srcroot", config.qrcnn_src_root))
+config.substitutions.append(("%objroot", config.qrcnn_obj_root))
+config.substitutions.append(("%mitdb", config.mitdb_dir))
+config.substitutions.append(("%models", os.path.join(config.qrcnn_obj_root, "test", "models")))
+
+if os.path.isdir(config.mitdb_dir):
+    config.available_features.add("mitdb")

@@ -1,0 +1,182 @@
+//===- qrcnnc.cpp - the qrcnn compiler driver -----------------------------===//
+//
+//   qrcnnc MODEL --target mlir|cpp|hls -o OUT
+//   qrcnnc MODEL --run INPUTS.f32 -o OUTPUTS.f32
+//
+// MODEL is an ONNX file or qnn IR text (.mlir). Exit codes: 0 success,
+// 1 user error (with a diagnostic on stderr).
+//
+//===----------------------------------------------------------------------===//
+#include "qrcnn/Pipeline/Pipeline.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Config/llvm-config.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+using namespace mlir;
+
+namespace {
+
+constexpr int kSuccess = 0;
+constexpr int kUserError = 1;
+
+struct DriverOptions {
+  std::string model;
+  std::string target = "mlir";
+  std::string output;
+  std::string runInputs;
+  bool printIRAfterAll = false;
+  std::vector<std::string> printIRAfter;
+  bool timing = false;
+  bool noFold = false;
+};
+
+int fail(const llvm::Twine &message) {
+  llvm::errs() << "qrcnnc: error: " << message << "\n";
+  return kUserError;
+}
+
+/// Reads MODEL into a module: qnn IR text directly; ONNX through the
+/// importer.
+OwningOpRef<ModuleOp> loadModel(MLIRContext &context, llvm::SourceMgr &sources,
+                                const DriverOptions &options) {
+  if (llvm::sys::path::extension(options.model) == ".onnx") {
+    fail("ONNX import is not built yet (issue #3); pass qnn IR (.mlir) "
+         "for now");
+    return nullptr;
+  }
+  std::string error;
+  std::unique_ptr<llvm::MemoryBuffer> buffer =
+      openInputFile(options.model, &error);
+  if (!buffer) {
+    fail(error);
+    return nullptr;
+  }
+  sources.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  return parseSourceFile<ModuleOp>(sources, &context);
+}
+
+void configureIRPrinting(PassManager &pm, const DriverOptions &options) {
+  if (!options.printIRAfterAll && options.printIRAfter.empty())
+    return;
+  std::vector<std::string> wanted = options.printIRAfter;
+  bool all = options.printIRAfterAll;
+  // The pass manager needs a single-threaded context to print the module.
+  pm.getContext()->disableMultithreading();
+  pm.enableIRPrinting(
+      /*shouldPrintBeforePass=*/[](Pass *, Operation *) { return false; },
+      /*shouldPrintAfterPass=*/
+      [wanted, all](Pass *pass, Operation *) {
+        return all || llvm::is_contained(wanted, pass->getArgument().str());
+      },
+      /*printModuleScope=*/true, /*printAfterOnlyOnChange=*/false,
+      /*printAfterOnlyOnFailure=*/false, llvm::errs());
+}
+
+int runCompiler(const DriverOptions &options) {
+  DialectRegistry registry;
+  qrcnn::registerQRCNNDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+
+  llvm::SourceMgr sources;
+  SourceMgrDiagnosticHandler diagnostics(sources, &context);
+
+  OwningOpRef<ModuleOp> module = loadModel(context, sources, options);
+  if (!module)
+    return kUserError;
+
+  PassManager pm(&context);
+  configureIRPrinting(pm, options);
+  if (options.timing)
+    pm.enableTiming();
+  qrcnn::PipelineOptions pipelineOptions;
+  pipelineOptions.noFold = options.noFold;
+  qrcnn::populateQNNPipeline(pm, pipelineOptions);
+  if (failed(pm.run(*module)))
+    return kUserError;
+
+  if (!options.runInputs.empty())
+    return fail("--run needs the golden model, which is not built yet "
+                "(issue #4)");
+  if (options.target != "mlir")
+    return fail("target '" + options.target +
+                "' is not built yet (issues #5 and #6)");
+
+  std::string error;
+  std::unique_ptr<llvm::ToolOutputFile> out =
+      openOutputFile(options.output, &error);
+  if (!out)
+    return fail(error);
+  module->print(out->os());
+  out->keep();
+  return kSuccess;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  DriverOptions options;
+  CLI::App app{"qrcnnc: compile quantized (recurrent) convolutional networks "
+               "from ONNX to C++ or HLS C++",
+               "qrcnnc"};
+  app.set_version_flag("--version",
+                       std::string("qrcnnc ") + QRCNN_VERSION + " (MLIR " +
+                           LLVM_VERSION_STRING + ")\n");
+  app.add_option("model", options.model,
+                 "Input model: ONNX (.onnx) or qnn IR (.mlir)")
+      ->required();
+  app.add_option("--target", options.target,
+                 "What to produce: mlir (the optimized qnn IR), cpp, hls")
+      ->check(CLI::IsMember({"mlir", "cpp", "hls"}))
+      ->default_str("mlir");
+  app.add_option("-o,--output", options.output,
+                 "Output file or folder; '-' is stdout (mlir only)")
+      ->default_str("-");
+  app.add_option("--run", options.runInputs,
+                 "Run the model (golden model) on raw little-endian float32 "
+                 "inputs, samples concatenated; write float32 outputs to -o");
+  app.add_flag("--print-ir-after-all", options.printIRAfterAll,
+               "Print the IR to stderr after every pass");
+  app.add_option("--print-ir-after", options.printIRAfter,
+                 "Print the IR to stderr after the named pass (repeatable), "
+                 "e.g. --print-ir-after=qnn-unroll-recurrent-conv")
+      ->allow_extra_args(false);
+  app.add_flag("--timing", options.timing,
+               "Print the time each pass took to stderr");
+  app.add_flag("--no-fold", options.noFold,
+               "Keep (or expand back) every repeated conv as separate layers");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success &e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError &e) {
+    app.exit(e);
+    return kUserError;
+  }
+  if (options.output.empty())
+    options.output = "-";
+  if (options.output == "-" && options.target != "mlir" &&
+      options.runInputs.empty())
+    return fail("--target " + options.target + " writes a folder: give -o DIR");
+  if (!options.runInputs.empty() && options.output == "-")
+    return fail("--run writes raw float32 outputs: give -o FILE");
+  return runCompiler(options);
+}
