@@ -275,6 +275,8 @@ def parse_annotations(data: bytes) -> Annotations:
             aux[-1] = data[pos:pos + i].split(b"\0")[0].decode("latin-1")
             pos += i + (i & 1)
         else:
+            if a > 49:
+                raise WfdbError(f"invalid annotation code {a} at byte {pos - 2}")
             t += i
             sample.append(t)
             code.append(a)
