@@ -63,6 +63,7 @@ class Spec:
         self.separate_inits = False   # one initializer per block (equal contents)
         self.expected_chains = [4]
         self.variant = "main"
+        self.dynamic_batch = False    # symbolic first input/output dim 'N'
 
     # lengths ------------------------------------------------------------
     def lengths(self):
@@ -113,6 +114,7 @@ class Spec:
             "block_weights": [b["w"] for b in self.blocks],
             "weights_per_channel": self.per_channel,
             "branch_outputs": ["block%d_out" % (i + 1) for i in self.branch_outputs],
+            "dynamic_batch": self.dynamic_batch,
         }
 
 
@@ -247,11 +249,12 @@ def _scale_tag(s):
 
 
 def _io(spec):
-    inputs = [vinfo("x", FLOAT, [1, 1, spec.L])]
-    outputs = [vinfo("logits", FLOAT, [1, CLASSES])]
+    b = "N" if spec.dynamic_batch else 1
+    inputs = [vinfo("x", FLOAT, [b, 1, spec.L])]
+    outputs = [vinfo("logits", FLOAT, [b, CLASSES])]
     ls = spec.lengths()
     for i in spec.branch_outputs:
-        outputs.append(vinfo("block%d_out" % (i + 1), FLOAT, [1, C, ls[i + 1] // 2]))
+        outputs.append(vinfo("block%d_out" % (i + 1), FLOAT, [b, C, ls[i + 1] // 2]))
     return inputs, outputs
 
 
