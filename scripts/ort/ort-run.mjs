@@ -22,11 +22,17 @@
 //                    one sample's outputs
 //   --batch B        samples per run when the first input dim is dynamic
 //                    (default 256); fixed-shape models run one at a time
-//   --bench N        benchmark: N timed runs (after warm-up) at batch 1, and
-//                    N timed runs at batch 256 (one batched run if the first
-//                    input dim is dynamic, else a loop of 256 single runs);
-//                    prints median microseconds per inference (batch 1) and
-//                    per sample (batch 256), plus one JSON line.
+//   --bench N        benchmark (inputs from IN.f32 repeated, or pseudo-random
+//                    in [-1,1]; built before timing): N timed runs after
+//                    warm-up at batch 1, and N x 256 samples at batch 256 -
+//                    N batched runs if the first input dim is dynamic, else
+//                    N loops of 256 single runs each timed on its own.
+//                    Prints the median microseconds per inference (batch 1)
+//                    and per sample (batch 256; also the mean), then one JSON
+//                    line.
+//   --each LIST      many runs in one process: each line of LIST holds one
+//                    run's arguments (see runEach below); one JSON status
+//                    line per run on stdout
 //
 // Exit status: 0 ok, 1 runtime/model error, 2 usage or input-file error.
 
@@ -36,11 +42,14 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const ort = require('onnxruntime-node');
 
+const USAGE = 'usage: ort-run.mjs MODEL.onnx IN.f32 OUT.f32 [--threads N] [--opt LEVEL] [--meta FILE] [--batch B]\n' +
+              '       ort-run.mjs MODEL.onnx [IN.f32] --bench N [--threads N] [--opt LEVEL]\n' +
+              '       ort-run.mjs --each LIST.txt';
+
+class UsageError extends Error {}
+
 function usage(msg) {
-  if (msg) console.error(`ort-run: ${msg}`);
-  console.error('usage: ort-run.mjs MODEL.onnx IN.f32 OUT.f32 [--threads N] [--opt LEVEL] [--meta FILE] [--batch B]\n' +
-                '       ort-run.mjs MODEL.onnx [IN.f32] --bench N [--threads N] [--opt LEVEL]');
-  process.exit(2);
+  throw new UsageError(msg || USAGE);
 }
 
 function parseArgs(argv) {
@@ -54,12 +63,14 @@ function parseArgs(argv) {
     else if (a === '--batch') o.batch = int(val());
     else if (a === '--bench') o.bench = int(val());
     else if (a === '--meta') o.meta = val();
-    else if (a === '-h' || a === '--help') usage();
+    else if (a === '--each') o.each = val();
+    else if (a === '-h' || a === '--help') { console.log(USAGE); process.exit(0); }
     else if (a.startsWith('--')) usage(`unknown option ${a}`);
     else o.pos.push(a);
   }
   if (!['disabled', 'basic', 'extended', 'all'].includes(o.opt)) usage(`bad --opt ${o.opt}`);
-  if (o.bench) { if (o.pos.length < 1 || o.pos.length > 2) usage(); }
+  if (o.each) { if (o.pos.length) usage('--each takes no other arguments'); }
+  else if (o.bench) { if (o.pos.length < 1 || o.pos.length > 2) usage(); }
   else if (o.pos.length !== 3) usage();
   return o;
 }
@@ -112,8 +123,7 @@ function median(a) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-async function main() {
-  const o = parseArgs(process.argv.slice(2));
+async function runOne(o) {
   const modelPath = o.pos[0];
   if (!fs.existsSync(modelPath)) usage(`no such model: ${modelPath}`);
   const session = await ort.InferenceSession.create(modelPath, {
@@ -142,14 +152,22 @@ async function main() {
     return outNames.map((nm) => res[nm]);
   };
 
-  if (o.bench) return bench(o, run, sampleSize, dynBatch, im);
+  try {
+    if (o.bench) return await bench(o, session, im, sampleDims, sampleSize, dynBatch);
+    return await runSamples(o, modelPath, run, im, sampleDims, sampleSize, dynBatch, session);
+  } finally {
+    await session.release();
+  }
+}
+
+async function runSamples(o, modelPath, run, im, sampleDims, sampleSize, dynBatch, session) {
+  const outNames = session.outputNames;
 
   const buf = fs.readFileSync(o.pos[1]);
   const bytesPerSample = sampleSize * 4;
   if (buf.length % bytesPerSample !== 0) {
-    console.error(`ort-run: ${o.pos[1]}: ${buf.length} bytes is not a whole number of samples of ` +
-                  `${bytesPerSample} bytes (input ${im.name} shape [${sampleDims}])`);
-    process.exit(2);
+    usage(`${o.pos[1]}: ${buf.length} bytes is not a whole number of samples of ` +
+          `${bytesPerSample} bytes (input ${im.name} shape [${sampleDims}])`);
   }
   const nSamples = buf.length / bytesPerSample;
   const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
@@ -182,7 +200,7 @@ async function main() {
   }
 }
 
-async function bench(o, run, sampleSize, dynBatch, im) {
+async function bench(o, session, im, sampleDims, sampleSize, dynBatch) {
   const B = 256;
   let src;
   if (o.pos[1]) {
@@ -196,29 +214,83 @@ async function bench(o, run, sampleSize, dynBatch, im) {
     let s = 12345;
     for (let i = 0; i < src.length; i++) { s = (s * 1103515245 + 12345) >>> 0; src[i] = (s / 2 ** 32) * 2 - 1; }
   }
-  const one = src.subarray(0, sampleSize);
-  const now = () => Number(process.hrtime.bigint()) / 1e3;
-  for (let i = 0; i < Math.min(10, o.bench); i++) await run(one, 1);
-  const t1 = [];
-  for (let i = 0; i < o.bench; i++) { const a = now(); await run(one, 1); t1.push(now() - a); }
-  const tB = [];
-  const runB = async () => {
-    if (dynBatch) await run(src, B);
-    else for (let k = 0; k < B; k++) await run(src.subarray(k * sampleSize, (k + 1) * sampleSize), 1);
+  // inputs are built before timing: only session.run is measured
+  const feed = (n, k) => {
+    const dims = [...sampleDims];
+    dims[0] = sampleDims[0] * n;
+    return { [im.name]: makeInput(im.type, src.slice(k * sampleSize, (k + n) * sampleSize), dims) };
   };
-  await runB();
-  for (let i = 0; i < o.bench; i++) { const a = now(); await runB(); tB.push((now() - a) / B); }
+  const one = feed(1, 0);
+  const singles = Array.from({ length: B }, (_, k) => feed(1, k));
+  const batch = dynBatch ? feed(B, 0) : null;
+  const now = () => Number(process.hrtime.bigint()) / 1e3;
+  for (let i = 0; i < Math.min(10, o.bench); i++) await session.run(one);
+  const t1 = [];
+  for (let i = 0; i < o.bench; i++) { const a = now(); await session.run(one); t1.push(now() - a); }
+  // batch 256: N batched runs (per-sample time = run time / 256), or N loops
+  // of 256 single runs, each timed on its own (median over all 256*N).
+  const tB = [];
+  let total = 0;
+  if (dynBatch) {
+    await session.run(batch);
+    for (let i = 0; i < o.bench; i++) {
+      const a = now(); await session.run(batch); const d = now() - a;
+      tB.push(d / B); total += d;
+    }
+  } else {
+    for (let k = 0; k < B; k++) await session.run(singles[k]);
+    for (let i = 0; i < o.bench; i++) {
+      for (let k = 0; k < B; k++) { const a = now(); await session.run(singles[k]); const d = now() - a; tB.push(d); total += d; }
+    }
+  }
   const r = {
     model: o.pos[0], ort_version: ort.env.versions.node, threads: o.threads, opt: o.opt,
     batch256_mode: dynBatch ? 'batched' : 'loop', runs: o.bench,
     batch1_median_us: +median(t1).toFixed(2), batch256_median_us_per_sample: +median(tB).toFixed(3),
+    batch256_mean_us_per_sample: +(total / (B * o.bench)).toFixed(3),
   };
   console.log(`batch 1: ${r.batch1_median_us} us/inference (median of ${o.bench})`);
-  console.log(`batch 256 (${r.batch256_mode}): ${r.batch256_median_us_per_sample} us/sample (median of ${o.bench})`);
+  console.log(`batch 256 (${r.batch256_mode}): ${r.batch256_median_us_per_sample} us/sample median, ` +
+              `${r.batch256_mean_us_per_sample} mean (${o.bench} x 256 samples)`);
   console.log(JSON.stringify(r));
 }
 
-main().catch((e) => {
-  console.error(`ort-run: ${e && e.message ? e.message : e}`);
-  process.exit(1);
-});
+// --each LIST: one process for many runs (node's start-up and ORT's
+// teardown cost more than a small model's run). Each non-empty line of LIST
+// holds the arguments of one run, separated by spaces (paths without
+// spaces; lines starting with # are skipped). Prints one JSON line per run:
+// {"line": n, "ok": true} or {"line": n, "ok": false, "status": 1|2, "error": "..."}.
+// Exit status 0 if every run succeeded, else 1.
+async function runEach(listFile) {
+  const lines = fs.readFileSync(listFile, 'utf8').split('\n');
+  let bad = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i].trim();
+    if (!l || l.startsWith('#')) continue;
+    const r = { line: i + 1, ok: true };
+    try {
+      const o = parseArgs(l.split(/\s+/));
+      if (o.each) usage('--each inside a list');
+      await runOne(o);
+    } catch (e) {
+      bad++;
+      Object.assign(r, { ok: false, status: e instanceof UsageError ? 2 : 1, error: String(e && e.message ? e.message : e) });
+    }
+    console.log(JSON.stringify(r));
+  }
+  return bad ? 1 : 0;
+}
+
+async function main() {
+  let o;
+  try {
+    o = parseArgs(process.argv.slice(2));
+    if (o.each) process.exitCode = await runEach(o.each);
+    else await runOne(o);
+  } catch (e) {
+    console.error(`ort-run: ${e && e.message ? e.message : e}`);
+    process.exitCode = e instanceof UsageError ? 2 : 1;
+  }
+}
+
+main();

@@ -12,11 +12,10 @@ import json
 import os
 
 import numpy as np
-import onnx
 from onnx import helper, TensorProto
 
-from onnx_util import (FLOAT, UINT8, INT8, INT32, INT64, STRING, COMPLEX64, INT4,
-                       f32, i64, tensor, int4_tensor, vinfo, node, model, pack_int4)
+from onnx_util import (FLOAT, UINT8, INT64, STRING, COMPLEX64, INT4,
+                       f32, i64, tensor, vinfo, node, model, pack_int4)
 
 
 def _ok_conv_model(name="ok"):

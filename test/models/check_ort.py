@@ -40,14 +40,6 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 RUNNER = os.path.join(REPO, "scripts", "ort", "ort-run.mjs")
 
 
-def run_ort(model, inp, out, opt="all", meta=None):
-    cmd = ["node", RUNNER, model, inp, out, "--opt", opt]
-    if meta:
-        cmd += ["--meta", meta]
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    return p.returncode, (p.stderr.strip().splitlines() or [""])[-1]
-
-
 def shape_ok(declared, got):
     if len(declared) != len(got):
         return False
@@ -97,19 +89,46 @@ def main():
         raise SystemExit("check_ort: run 'npm ci --ignore-scripts --prefix scripts/ort' first")
     man = json.load(open(os.path.join(a.outdir, "manifest.json")))
     work = a.outdir if a.keep else tempfile.mkdtemp(prefix="qrcnn-ort-")
-    passed, failed, report = 0, 0, []
+    # 1. inputs and one list of runs; 2. one node process runs them all
+    # (node's start-up costs more than these models); 3. checks.
+    jobs, lines, xs = [], [], {}
     for e in man["models"]:
         ort = e.get("ort", {})
         mfile = os.path.join(a.outdir, ort.get("file", e["file"]))
         base = os.path.join(work, e["name"])
-        m = onnx.load(mfile)
-        x, _, _ = make_inputs.make(m, a.n, a.seed)
+        x, _, _ = make_inputs.make(onnx.load(mfile), a.n, a.seed)
         x.astype("<f4").tofile(base + ".in.f32")
-        rc, err = run_ort(mfile, base + ".in.f32", base + ".out.f32", ort.get("opt", "all"), base + ".meta.json")
+        xs[e["name"]] = x
+        for p_ in (mfile, base):
+            if " " in p_:
+                raise SystemExit("check_ort: paths must not contain spaces: %s" % p_)
+        lines.append("%s %s.in.f32 %s.out.f32 --opt %s --meta %s.meta.json" %
+                     (mfile, base, base, ort.get("opt", "all"), base))
+        jobs.append((e["name"], "main"))
+        if reference_spec(e) is not None:
+            lines.append("%s %s.in.f32 %s.out0.f32 --opt disabled" % (mfile, base, base))
+            jobs.append((e["name"], "disabled"))
+    listfile = os.path.join(work, "ort-jobs.txt")
+    with open(listfile, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    p = subprocess.run(["node", RUNNER, "--each", listfile], capture_output=True, text=True, timeout=3600)
+    status = {}
+    for l in p.stdout.splitlines():
+        if l.startswith("{"):
+            r = json.loads(l)
+            status[jobs[r["line"] - 1]] = r
+    if len(status) != len(jobs):
+        print("ort-run --each stopped early (rc=%d): %s" % (p.returncode, p.stderr.strip()[-500:]))
+
+    def check_one(e):
+        ort = e.get("ort", {})
+        base = os.path.join(work, e["name"])
+        x = xs[e["name"]]
         rec = {"name": e["name"], "form": e["form"], "opt": ort.get("opt", "all")}
         problems = []
-        if rc != 0:
-            problems.append("ORT failed: " + err)
+        st = status.get((e["name"], "main"), {"ok": False, "error": "no result"})
+        if not st["ok"]:
+            problems.append("ORT failed: " + st["error"])
         else:
             meta = json.load(open(base + ".meta.json"))
             outs = meta["outputs"]
@@ -127,13 +146,13 @@ def main():
                 problems.append("non-finite outputs")
             spec = reference_spec(e)
             if spec is not None and not problems:
-                xs = x.reshape(a.n, 1, spec.L)
-                rec["reference_opt_" + rec["opt"]] = cmp = compare_reference(spec, xs, got, outs)
-                rc2, err2 = run_ort(mfile, base + ".in.f32", base + ".out0.f32", "disabled")
-                if rc2 != 0:
-                    problems.append("ORT --opt disabled failed: " + err2)
+                xr = x.reshape(a.n, 1, spec.L)
+                rec["reference_opt_" + rec["opt"]] = cmp = compare_reference(spec, xr, got, outs)
+                st0 = status.get((e["name"], "disabled"), {"ok": False, "error": "no result"})
+                if not st0["ok"]:
+                    problems.append("ORT --opt disabled failed: " + st0["error"])
                 else:
-                    cmp0 = compare_reference(spec, xs, np.fromfile(base + ".out0.f32", "<f4"), outs)
+                    cmp0 = compare_reference(spec, xr, np.fromfile(base + ".out0.f32", "<f4"), outs)
                     rec["reference_opt_disabled"] = cmp0
                     cmp = cmp + cmp0
                 bad = [c for c in cmp if c["max_steps"] > 1.0 + 1e-6]
@@ -143,24 +162,32 @@ def main():
         rec["ok"] = not problems
         if problems:
             rec["problems"] = problems
+        return rec
+
+    passed, failed = 0, 0
+    report = [check_one(e) for e in man["models"]]
+    for e, rec in zip(man["models"], report):
+        if not rec["ok"]:
             failed += 1
-            print("FAIL %-45s %s" % (e["name"], "; ".join(problems)))
+            print("FAIL %-45s %s" % (e["name"], "; ".join(rec["problems"])))
         else:
             passed += 1
             extra = ""
             if "steps_off" in rec:
                 extra = " (reference: %d values one step off)" % rec["steps_off"]
             print("ok   %-45s %s%s" % (e["name"], e["form"], extra))
-        report.append(rec)
     # bad models: information only
     bad_man = json.load(open(os.path.join(a.outdir, "bad", "manifest.json")))
-    bad_info = []
-    for b in bad_man["models"]:
-        p = subprocess.run(["node", "-e", "require('onnxruntime-node').InferenceSession.create(process.argv[1])"
-                            ".then(()=>console.log('ORT loads it'),e=>{console.log('ORT rejects: '+"
-                            "String(e.message).split('\\n')[0].slice(0,160));})", os.path.join(a.outdir, "bad", b["file"])],
-                           capture_output=True, text=True, timeout=120, cwd=os.path.join(REPO, "scripts", "ort"))
-        bad_info.append({"name": b["name"], "ort": (p.stdout.strip() or ("crash rc=%d" % p.returncode))})
+    js = ("const ort=require('onnxruntime-node');(async()=>{for(const f of process.argv.slice(1)){let r;"
+          "try{await ort.InferenceSession.create(f);r='ORT loads it';}catch(e){r='ORT rejects: '+"
+          "String(e.message).split('\\n')[0].slice(0,160);}console.log(JSON.stringify(r));}})();")
+    files = [os.path.join(a.outdir, "bad", b["file"]) for b in bad_man["models"]]
+    p = subprocess.run(["node", "-e", js] + files, capture_output=True, text=True, timeout=600,
+                       cwd=os.path.join(REPO, "scripts", "ort"))
+    lines = [json.loads(x) for x in p.stdout.splitlines() if x.startswith('"')]
+    if len(lines) != len(files):
+        lines += ["crash (rc=%d) before a verdict" % p.returncode] * (len(files) - len(lines))
+    bad_info = [{"name": b["name"], "ort": v} for b, v in zip(bad_man["models"], lines)]
     n_loaded = sum(1 for b in bad_info if b["ort"].startswith("ORT loads"))
     print("bad models: ORT rejects %d of %d at load time (informational)" % (len(bad_info) - n_loaded, len(bad_info)))
     if a.determinism:

@@ -23,7 +23,7 @@ import onnx
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from onnx_util import (FLOAT, UINT8, INT8, INT32, INT64, UINT4, INT4,  # noqa: E402
+from onnx_util import (FLOAT, INT8, INT64, UINT4, INT4,  # noqa: E402
                        f32, i64, tensor, int4_tensor, vinfo, node, model,
                        describe_value, dyadic)
 import qrcnn  # noqa: E402
@@ -795,7 +795,6 @@ def gen_torch(r, outdir):
         return
     import torch
     import torch.nn as nn
-    import torch.nn.functional as F
     from torch.nn.utils import parametrize
 
     torch.manual_seed(0)

@@ -28,7 +28,7 @@ import onnx
 from onnx import numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from onnx_util import UINT8, INT8, UINT4, INT4, INT32, unpack_int4  # noqa: E402
+from onnx_util import UINT8, INT8, UINT4, INT4, unpack_int4  # noqa: E402
 
 RANGES = {UINT8: (0, 255), INT8: (-128, 127), UINT4: (0, 15), INT4: (-8, 7)}
 

@@ -7,7 +7,6 @@ number through the named constants below and pack the nibbles ourselves.
 """
 
 import numpy as np
-import onnx
 from onnx import helper, numpy_helper, TensorProto
 
 # ---- data types by number (onnx.proto3 TensorProto.DataType) --------------

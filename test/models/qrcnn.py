@@ -21,8 +21,8 @@ from fractions import Fraction
 import numpy as np
 from onnx import helper, AttributeProto
 
-from onnx_util import (FLOAT, UINT8, INT8, INT32, INT64, UINT4, INT4,
-                       f32, i64, tensor, int4_tensor, vinfo, node, model,
+from onnx_util import (FLOAT, UINT4,
+                       f32, tensor, int4_tensor, vinfo, node, model,
                        dyadic)
 
 QONNX_DOMAIN = "qonnx.custom_op.general"
