@@ -20,6 +20,7 @@ import zlib
 
 import numpy as np
 import onnx
+from onnx import numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -281,7 +282,7 @@ def gen_float(r):
            "Identity and Dropout-13 (ratio input, unused mask output) at inference")
     n = "float_constant_nodes"
     g = rng_for(n)
-    single(r, n, [node("Constant", [], ["c"], "const_tensor", value=onnx.numpy_helper.from_array(rnd(g, (4, 1)), "c")),
+    single(r, n, [node("Constant", [], ["c"], "const_tensor", value=numpy_helper.from_array(rnd(g, (4, 1)), "c")),
                   node("Constant", [], ["k"], "const_float", value_float=0.5),
                   node("Add", ["x", "c"], ["a"], "add"), node("Mul", ["a", "k"], ["y"], "mul")], [], x, y, 13,
            "Constant nodes (value tensor; value_float) feeding Add and Mul")
@@ -393,6 +394,19 @@ def gen_qdq(r):
     r.add(n, "qdq", "QDQ per tensor: uint8 activations (input zp 100, output zp 0), int8 weight container "
           "holding int4 values, float bias on the sx*sw grid",
           qdq_conv_model(n, w=w, w_scale=sw, b=b, sx=sx))
+    n = "qdq_conv_offgrid_float_bias"
+    g = rng_for(n)
+    w = int4_grid(g, (4, 2, 3))
+    grid = np.float64(sx) * np.float64(sw)
+    # off-grid bias: two exact ties (k+0.5) for round-half-even, two arbitrary
+    b = (np.array([10.5, -3.5, 7.3, -21.8]) * grid).astype(np.float32)
+    r.add(n, "qdq", "QDQ conv with a float bias OFF the sx*sw grid: values 10.5, -3.5 (exact ties -> 10, -4 by "
+          "round half to even), 7.3 and -21.8 grid steps",
+          qdq_conv_model(n, w=w, w_scale=sw, b=b, sx=sx, four_bit="float_clip", relu=True),
+          notes="DESIGN.md: a QDQ model's float bias is rounded half to even onto the int32 grid at sx*sw; "
+                "int32 bias expected [10, -4, 7, -22]. ONNX Runtime keeps this Conv in float (it fuses only "
+                "int32 DequantizeLinear biases), so its outputs may differ from the contract by a step",
+          extra={"expected_int32_bias": [10, -4, 7, -22]})
     n = "qdq_conv_per_axis_s8"
     g = rng_for(n)
     w = int4_grid(g, (4, 2, 3))

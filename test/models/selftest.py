@@ -22,6 +22,7 @@ import sys
 
 import numpy as np
 import onnx
+from onnx import numpy_helper
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -109,7 +110,7 @@ def main(outdir):
             t = tmap[r]
             if t.data_type in (INT4, UINT4):
                 return t.raw_data
-            return onnx.numpy_helper.to_array(t).tobytes()
+            return numpy_helper.to_array(t).tobytes()
         cont = [content(r) if r in tmap else None for r in roots]
         variant = q.get("variant", "")
         if variant in ("main", "torch_export") or e["name"].endswith("_dynbatch") or variant in ("neg_scale2", "neg_branch"):
