@@ -2,18 +2,23 @@
 """Write N random samples for an ONNX model's input as raw little-endian
 float32, concatenated (the format scripts/ort/ort-run.mjs reads).
 
-    /usr/bin/python3 test/models/make_inputs.py MODEL.onnx N OUT.f32 [--seed S]
-                                                [--outside F] [--ties F]
+    /usr/bin/python3 test/models/make_inputs.py MODEL.onnx N OUT.f32 [--seed S] [--kind uniform|ecg]
+                                                [--widen F] [--ties F]
 
 The range follows the first quantizer that reads the input: QuantizeLinear
 (uint8/int8/uint4/int4 from its zero point or output_dtype), QONNX Quant
 (bit width, signed, narrow) or DynamicQuantizeLinear. With a quantizer of
 scale s and integer range [qmin, qmax] around zero point z, the representable
 real range is [s*(qmin-z), s*(qmax-z)]; samples are uniform over that range
-widened by 10% on each side, so that a fraction (about --outside, default
-~0.17) lies outside and tests clamping. A further fraction (--ties, default
+widened on each side by --widen (default 0.1 of the range), so that about
+17% lies outside and tests clamping. A further fraction (--ties, default
 0.05) is put exactly on rounding ties (k+0.5)*s inside the range, to exercise
 round-half-to-even. Without a quantizer the range is [-2, 2].
+
+--kind ecg instead writes synthetic heartbeat-like windows (a Gaussian R
+peak at a random position and height, a small negative T-like wave, noise),
+scaled into the quantizer's range: realistic, non-saturating activations
+for golden-model tests of the [1,1,L] QRCNN models.
 
 A dynamic first dimension counts as 1; other dynamic dimensions are errors.
 Prints one line describing the range used.
@@ -110,11 +115,27 @@ def sample_shape(m):
     return vi.name, dims
 
 
-def make(m, n, seed=0, widen=0.1, ties=0.05):
+def ecg_like(rng, n, length, lo, hi):
+    """Heartbeat-like windows within [lo, hi] (mostly in its middle half)."""
+    t = np.linspace(0, 1, length)
+    x = np.zeros((n, length))
+    for k in range(n):
+        c = rng.uniform(0.3, 0.7)
+        x[k] = (rng.uniform(0.5, 1.4) * np.exp(-((t - c) / 0.02) ** 2)
+                - 0.3 * np.exp(-((t - c - 0.08) / 0.04) ** 2)
+                + rng.normal(0, 0.05, length) + rng.uniform(-0.2, 0.2))
+    mid, half = (lo + hi) / 2, (hi - lo) / 2
+    return mid + x * half / 1.5
+
+
+def make(m, n, seed=0, widen=0.1, ties=0.05, kind="uniform"):
     name, dims = sample_shape(m)
     lo, hi, s, z, desc = input_range(m)
     rng = np.random.default_rng(seed)
     size = int(np.prod(dims))
+    if kind == "ecg":
+        x = ecg_like(rng, n, size, lo, hi).astype(np.float32)
+        return x.reshape([n] + dims), desc + "; ECG-like windows", (lo, hi)
     span = hi - lo
     x = rng.uniform(lo - widen * span, hi + widen * span, size=(n, size))
     if s is not None and ties > 0:
@@ -134,14 +155,18 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--widen", type=float, default=0.1, help="fraction of the range added on each side")
     ap.add_argument("--ties", type=float, default=0.05, help="fraction of values put on rounding ties")
+    ap.add_argument("--kind", choices=("uniform", "ecg"), default="uniform")
     a = ap.parse_args()
     if a.n < 1:
         raise SystemExit("make_inputs: N must be >= 1")
     m = onnx.load(a.model, load_external_data=False)
-    x, desc, (lo, hi) = make(m, a.n, a.seed, a.widen, a.ties)
+    x, desc, (lo, hi) = make(m, a.n, a.seed, a.widen, a.ties, a.kind)
     x.astype("<f4").tofile(a.out)
-    print("%s: %d samples of %s, uniform over [%.6g, %.6g] widened by %d%% each side, %d%% ties; %s" %
-          (a.out, a.n, list(x.shape[1:]), lo, hi, int(a.widen * 100), int(a.ties * 100), desc))
+    if a.kind == "ecg":
+        print("%s: %d samples of %s, ECG-like within [%.6g, %.6g]; %s" % (a.out, a.n, list(x.shape[1:]), lo, hi, desc))
+    else:
+        print("%s: %d samples of %s, uniform over [%.6g, %.6g] widened by %d%% each side, %d%% ties; %s" %
+              (a.out, a.n, list(x.shape[1:]), lo, hi, int(a.widen * 100), int(a.ties * 100), desc))
 
 
 if __name__ == "__main__":
