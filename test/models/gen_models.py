@@ -912,7 +912,8 @@ def gen_torch(r, outdir):
     diff = np.abs(torch_out - ref)
     info = spec.describe()
     info["variant"] = "torch_export"
-    e_extra = {"torch": {"torch_version": torch.__version__, "attempts": attempts,
+    e_extra = {"graph_form": "qdq",
+               "torch": {"torch_version": torch.__version__, "attempts": attempts,
                          "exported_with_weight_range": list(exported),
                          "activation_handling": ("fake_quantize 0..15" if exported == (-8, 7) else
                                                  "Relu -> Clip(0, 15*sa) -> fake_quantize uint8 0..255"),
