@@ -133,8 +133,10 @@ def main(argv=None):
     ap.add_argument("--runs", default=os.path.join(HERE, "runs"))
     ap.add_argument("--protocols", default="nlrav,intra,inter")
     ap.add_argument("--archs", default="cnn,rcnn")
-    ap.add_argument("--epochs-float", type=int, default=40)
-    ap.add_argument("--epochs-qat", type=int, default=20)
+    ap.add_argument("--epochs-float", type=int, default=None,
+                    help="default: 800k beat presentations, at most 40 epochs "
+                         "(40 for the balanced set, 10 intra-patient, 16 DS1)")
+    ap.add_argument("--epochs-qat", type=int, default=None, help="default: half of --epochs-float")
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=1)
@@ -185,11 +187,13 @@ def main(argv=None):
                 f"{split.notes}")
             k = len(split.classes)
             bal = pname == "nlrav"
+            ef_n = args.epochs_float or min(40, max(8, round(800000 / len(split.y_train))))
+            eq_n = args.epochs_qat or max(1, ef_n // 2)
             # float
             seed_all(args.seed)
             fm = EcgNet(arch, k, quant=False)
             t = time.time()
-            train(fm, split, args.epochs_float, args.lr, args.seed, balanced=bal, log=log)
+            train(fm, split, ef_n, args.lr, args.seed, balanced=bal, log=log)
             tf = time.time() - t
             ef = evaluate(predict(fm, split.x_test), split.y_test, split.classes)
             log(f"  float {arch}: acc {ef['accuracy']} macroF1 {ef['macro_f1']} ({tf:.0f} s)")
@@ -202,7 +206,7 @@ def main(argv=None):
             log(f"  post-training quantized (before QAT): acc {e0['accuracy']}; "
                 f"act log2 scales {[int(a.log2s) for a in qm.acts]}")
             t = time.time()
-            train(qm, split, args.epochs_qat, args.lr / 3, args.seed + 1, balanced=bal, log=log)
+            train(qm, split, eq_n, args.lr / 3, args.seed + 1, balanced=bal, log=log)
             tq = time.time() - t
             eq = evaluate(predict(qm, split.x_test), split.y_test, split.classes)
             log(f"  QAT {arch}: acc {eq['accuracy']} macroF1 {eq['macro_f1']} ({tq:.0f} s)")
@@ -215,7 +219,7 @@ def main(argv=None):
                 "float": ef, "ptq_before_qat": {"accuracy": e0["accuracy"]}, "quantized": eq,
                 "act_log2_scales": [int(a.log2s) for a in qm.acts],
                 "train_seconds_float": round(tf, 1), "train_seconds_qat": round(tq, 1),
-                "epochs_float": args.epochs_float, "epochs_qat": args.epochs_qat,
+                "epochs_float": ef_n, "epochs_qat": eq_n,
             }
             json.dump(metrics, open(metrics_path, "w"), indent=1)
 

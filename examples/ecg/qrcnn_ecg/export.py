@@ -12,8 +12,12 @@
     DequantizeLinear of ONE weight initializer (checked).
 (b) INT4 form, opset 21, written with the onnx Python API: weights are INT4
     (data type 22) initializers, activations are quantized to UINT4 (data
-    type 21, zero point 0), bias is an int32 initializer with a
-    DequantizeLinear at scale s_in*sw. Debian's onnx 1.12 predates these
+    type 21, via output_dtype, zero point omitted = 0; the type's range 0..15
+    replaces the Clip), the weight zero point is an INT4 scalar (one value:
+    a padded byte), bias is
+    an int32 initializer with a DequantizeLinear at scale s_in*sw. Block:
+        Conv -> Relu -> QuantizeLinear(uint4) -> DequantizeLinear -> MaxPool
+    (no Q/DQ pair after the MaxPool: see export_int4). Debian's onnx 1.12 predates these
     types, so they are written as plain integers (constants below) and the
     nibbles are packed here: two values per byte, low nibble first, an odd
     count padded with a zero nibble. onnx.checker of 1.12 rejects such files
@@ -244,7 +248,6 @@ def export_int4(qp: dict, path: str, classes: List[str]) -> onnx.ModelProto:
 
     f32("x_scale", SX)
     inits.append(numpy_helper.from_array(np.array(ZX, np.uint8), "x_zero_point"))
-    inits.append(int4_tensor("a_zero_point", [0], [], signed=False))
     inits.append(int4_tensor("w_zero_point", [0], [], signed=True))
     nodes.append(helper.make_node("QuantizeLinear", ["input", "x_scale", "x_zero_point"], ["x_q"], name="quant_input"))
     nodes.append(helper.make_node("DequantizeLinear", ["x_q", "x_scale", "x_zero_point"], ["x_dq"], name="dequant_input"))
@@ -273,12 +276,19 @@ def export_int4(qp: dict, path: str, classes: List[str]) -> onnx.ModelProto:
             asn = "act_scale" if qp["arch"] == "rcnn" else f"{nm}_a_scale"
             if asn not in {t.name for t in inits}:
                 f32(asn, l["s_out"])
-            nodes.append(helper.make_node("QuantizeLinear", [f"{nm}_relu", asn, "a_zero_point"], [f"{nm}_q"], name=f"{nm}_quant"))
-            nodes.append(helper.make_node("DequantizeLinear", [f"{nm}_q", asn, "a_zero_point"], [f"{nm}_dq"], name=f"{nm}_dequant"))
+            # uint4 via output_dtype (zero point omitted = 0). With an explicit
+            # UINT4 zero-point input, ONNX Runtime 1.30's QDQ propagation
+            # moves the DequantizeLinear behind the MaxPool and then fails
+            # ("tensor(uint4) ... of operator (MaxPool) is invalid").
+            nodes.append(helper.make_node("QuantizeLinear", [f"{nm}_relu", asn], [f"{nm}_q"], name=f"{nm}_quant",
+                                          output_dtype=ONNX_UINT4))
+            nodes.append(helper.make_node("DequantizeLinear", [f"{nm}_q", asn], [f"{nm}_dq"], name=f"{nm}_dequant"))
+            # No Q/DQ pair after the pool here (unlike the QDQ form): the
+            # pool of grid values stays on the grid, and ONNX Runtime's
+            # optimizer would fold DQ -> MaxPool -> Q into a MaxPool on uint4,
+            # which it cannot run.
             nodes.append(helper.make_node("MaxPool", [f"{nm}_dq"], [f"{nm}_pool"], name=f"{nm}_pool", kernel_shape=[2], strides=[2]))
-            nodes.append(helper.make_node("QuantizeLinear", [f"{nm}_pool", asn, "a_zero_point"], [f"{nm}_pool_q"], name=f"{nm}_pool_quant"))
-            nodes.append(helper.make_node("DequantizeLinear", [f"{nm}_pool_q", asn, "a_zero_point"], [f"{nm}_out"], name=f"{nm}_pool_dequant"))
-            cur = f"{nm}_out"
+            cur = f"{nm}_pool"
         else:
             nodes.append(helper.make_node("Flatten", [cur], ["flat"], name="flatten", axis=1))
             nodes.append(helper.make_node("Gemm", ["flat", f"{pn}_w", f"{pn}_b"], ["logits"], name="fc_gemm", transB=1))
@@ -363,7 +373,7 @@ def run_onnx(path: str, x: np.ndarray) -> np.ndarray:
         elif op == "QuantizeLinear":
             zp_name = n.input[2] if len(n.input) > 2 else ""
             zp = ins[2] if zp_name else np.uint8(0)
-            dt = qtypes.get(zp_name, None)
+            dt = qtypes.get(zp_name, a.get("output_dtype"))
             if dt == ONNX_UINT4:
                 lo, hi = 0, 15
             elif dt == ONNX_INT4:
@@ -457,6 +467,13 @@ def export_all(args, splits, summary, log):
                 lg = run_onnx(os.path.join(out, info[form]["file"]), split.x_test)
                 agree[f"onnx_{form}_vs_torch"] = int((lg.argmax(1) == p_torch).sum())
                 agree[f"onnx_{form}_vs_intref"] = int((lg.argmax(1) == p_int).sum())
+            for form in ("qdq", "int4"):
+                back = intref.load_onnx_params(os.path.join(out, info[form]["file"]))
+                same = all(np.array_equal(l1["w"], l2["w"]) and np.array_equal(l1["b"], l2["b"])
+                           and l1["sw"] == l2["sw"] and l1["s_out"] == l2["s_out"]
+                           for l1, l2 in zip(qp["layers"], back["layers"]))
+                assert same and back["arch"] == arch, f"{info[form]['file']}: parameters do not read back"
+                info[form]["params_read_back_identical"] = True
             info["agreement"] = agree
             info["requant_multipliers"] = [str(intref.multiplier(l)) for l in qp["layers"][:-1]]
             log(f"  export {base}: {json.dumps(agree)}")
@@ -471,6 +488,7 @@ def export_all(args, splits, summary, log):
                         fh.write(f"{split.test_records[i]} {split.test_samples[i]} "
                                  f"{split.classes[split.y_test[i]]}\n")
                 np.savetxt(f"{tb}_{base}_pred.txt", p_torch[idx], fmt="%d")
+                np.savetxt(f"{tb}_{base}_intref_pred.txt", p_int[idx], fmt="%d")
                 info["testbeats_pred_intref_agree"] = int((p_int[idx] == p_torch[idx]).sum())
             exports[f"{pname}/{arch}"] = info
     summary["exports"] = exports

@@ -76,3 +76,65 @@ def forward_int(qp: dict, x: np.ndarray, return_all: bool = False):
 def predict(qp: dict, x: np.ndarray, batch: int = 4096) -> np.ndarray:
     out = [forward_int(qp, x[i:i + batch]).argmax(1) for i in range(0, len(x), batch)]
     return np.concatenate(out)
+
+
+# --- integer parameters read back from an exported ONNX file ---------------
+
+def load_onnx_params(path: str) -> dict:
+    """Rebuild the integer model from one of our exported files (QDQ or INT4
+    form), the way an importer would: weights from the DequantizeLinear
+    initializers, biases rounded half to even onto s_in * sw (or read as
+    int32), activation scales from the QuantizeLinear after each Relu.
+    Only handles the graphs written by qrcnn_ecg.export."""
+    import onnx
+    from onnx import numpy_helper
+    from .export import _init_array
+
+    m = onnx.load(path)
+    g = m.graph
+    inits = {t.name: t for t in g.initializer}
+    consts = {n.output[0]: numpy_helper.to_array(n.attribute[0].t)
+              for n in g.node if n.op_type == "Constant"}
+    by_out = {o: n for n in g.node for o in n.output}
+    users = {}
+    for n in g.node:
+        for i in n.input:
+            users.setdefault(i, []).append(n)
+
+    def val(name):
+        if name in inits:
+            return _init_array(inits[name])
+        return consts[name]
+
+    q_in = next(n for n in g.node if n.op_type == "QuantizeLinear" and n.input[0] == g.input[0].name)
+    sx = np.float32(val(q_in.input[1]))
+    zx = int(val(q_in.input[2]))
+    assert sx == np.float32(SX) and zx == ZX, "unexpected input quantization"
+    s_in = sx
+    layers = []
+    for n in g.node:
+        if n.op_type not in ("Conv", "Gemm"):
+            continue
+        dqw = by_out[n.input[1]]
+        w = val(dqw.input[0]).astype(np.int64)
+        if len(dqw.input) > 2 and dqw.input[2]:
+            w = w - val(dqw.input[2]).astype(np.int64)
+        sw = np.float32(val(dqw.input[1]))
+        if n.input[2] in by_out and by_out[n.input[2]].op_type == "DequantizeLinear":
+            dqb = by_out[n.input[2]]
+            b = val(dqb.input[0]).astype(np.int64)
+            assert np.float32(val(dqb.input[1])) == np.float32(s_in * sw), "bias scale != s_in*sw"
+        else:
+            bf = val(n.input[2]).astype(np.float64)
+            b = np.rint(bf / (np.float64(s_in) * np.float64(sw))).astype(np.int64)
+        layer = {"kind": "conv" if n.op_type == "Conv" else "linear", "w": w.astype(np.int8),
+                 "sw": sw, "b": b.astype(np.int32), "s_in": np.float32(s_in), "s_out": None}
+        if n.op_type == "Conv":
+            relu = users[n.output[0]][0]
+            q = users[relu.output[0]][0]
+            assert relu.op_type == "Relu" and q.op_type == "QuantizeLinear"
+            layer["s_out"] = np.float32(val(q.input[1]))
+            s_in = layer["s_out"]
+        layers.append(layer)
+    arch = "rcnn" if len({id(by_out[n.input[1]]) for n in g.node if n.op_type == "Conv"}) == 2 else "cnn"
+    return {"arch": arch, "sx": sx, "zx": zx, "layers": layers}
