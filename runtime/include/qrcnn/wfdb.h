@@ -143,7 +143,7 @@ inline std::string readFile(const std::string &path,
   if (!f)
     return "cannot open '" + path + "'";
   out.clear();
-  unsigned char buf[65536];
+  unsigned char buf[4096];
   size_t n;
   while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
     out.insert(out.end(), buf, buf + n);
