@@ -118,6 +118,18 @@ constexpr int min_w(int a, int b) { return a < b ? a : b; }
   std::abort();
 }
 
+/// Hides x's value range from the optimizer; used right after each
+/// width-dependent bounds check. Reason: g++ 12 (GCC PR 113907, fixed in
+/// later releases) may outline the code after such a check (ipa-split),
+/// merge the identical outlined parts of different widths (ICF) and then
+/// apply one width's value ranges to another: ApIntTest caught
+/// ap_uint<8>::range(0, 5) losing a bit at -O3 through get_range<5>'s part.
+/// Without range facts on the index the merged code is correct.
+inline int launder(int x) {
+  __asm__("" : "+r"(x));
+  return x;
+}
+
 template <bool S>
 using store_t = std::conditional_t<S, long long, unsigned long long>;
 
@@ -302,13 +314,13 @@ template <class R> inline R make(i128 v) {
 template <int W> inline i128 shl(i128 v, i128 n) {
   if (n >= W)
     return 0;
-  return static_cast<i128>(static_cast<u128>(v) << static_cast<int>(n));
+  return static_cast<i128>(static_cast<u128>(v) << launder(static_cast<int>(n)));
 }
 /// v >> n (arithmetic on the mathematical value; v is already in range).
 template <int W> inline i128 shr(i128 v, i128 n) {
   if (n >= W)
     return v < 0 ? -1 : 0;
-  return v >> static_cast<int>(n);
+  return v >> launder(static_cast<int>(n));
 }
 template <int W> inline i128 shift_left(i128 v, i128 n) {
   return n < 0 ? shr<W>(v, -n) : shl<W>(v, n);
@@ -321,14 +333,18 @@ template <int W> inline i128 shift_right(i128 v, i128 n) {
 template <int W> inline unsigned long long get_range(unsigned long long bits, int hi, int lo) {
   if (hi < 0 || lo < 0 || hi >= W || lo >= W)
     fail("range index out of bounds", hi >= W || hi < 0 ? hi : lo, W);
+  hi = launder(hi);
+  lo = launder(lo);
   if (hi >= lo) {
     const int n = hi - lo + 1;
     const unsigned long long v = bits >> lo;
     return n >= 64 ? v : (v & ((1ULL << n) - 1));
   }
+  // Reversed: result bit i is bit lo - i.
+  const int n = lo - hi + 1;
   unsigned long long r = 0;
-  for (int i = 0, j = lo; j >= hi; --j, ++i)
-    r |= ((bits >> j) & 1ULL) << i;
+  for (int i = 0; i < n; ++i)
+    r |= ((bits >> (lo - i)) & 1ULL) << i;
   return r;
 }
 /// `bits` with bits hi..lo replaced by the low bits of `value`.
@@ -337,13 +353,16 @@ inline unsigned long long set_range(unsigned long long bits, int hi, int lo,
                                     unsigned long long value) {
   if (hi < 0 || lo < 0 || hi >= W || lo >= W)
     fail("range index out of bounds", hi >= W || hi < 0 ? hi : lo, W);
+  hi = launder(hi);
+  lo = launder(lo);
   if (hi >= lo) {
     const int n = hi - lo + 1;
     const unsigned long long m = (n >= 64 ? ~0ULL : ((1ULL << n) - 1)) << lo;
     return (bits & ~m) | ((value << lo) & m);
   }
-  for (int i = 0, j = lo; j >= hi; --j, ++i) {
-    const unsigned long long b = 1ULL << j;
+  const int n = lo - hi + 1; // reversed: value bit i goes to bit lo - i
+  for (int i = 0; i < n; ++i) {
+    const unsigned long long b = 1ULL << (lo - i);
     bits = ((value >> i) & 1ULL) ? (bits | b) : (bits & ~b);
   }
   return bits;
@@ -434,11 +453,11 @@ template <int W, bool S> struct ap_int_base {
 
   // --- bits ----------------------------------------------------------------
   bool get_bit(int i) const {
-    check_index(i);
+    i = checked_index(i);
     return (bits() >> i) & 1ULL;
   }
   void set_bit(int i, bool v) {
-    check_index(i);
+    i = checked_index(i);
     const unsigned long long b = 1ULL << i;
     set_bits(v ? (bits() | b) : (bits() & ~b));
   }
@@ -459,6 +478,7 @@ template <int W, bool S> struct ap_int_base {
   ap_int_base &lrotate(int n) {
     if (n < 0 || n >= W)
       qrcnn_ap_detail::fail("rotate amount out of range", n, W);
+    n = qrcnn_ap_detail::launder(n);
     if (n != 0) {
       const unsigned long long b = bits();
       set_bits((b << n) | (b >> (W - n)));
@@ -468,6 +488,7 @@ template <int W, bool S> struct ap_int_base {
   ap_int_base &rrotate(int n) {
     if (n < 0 || n >= W)
       qrcnn_ap_detail::fail("rotate amount out of range", n, W);
+    n = qrcnn_ap_detail::launder(n);
     if (n != 0) {
       const unsigned long long b = bits();
       set_bits((b >> n) | (b << (W - n)));
@@ -521,10 +542,7 @@ template <int W, bool S> struct ap_int_base {
   }
 
   /// Bit select. On a non-const object the result is assignable.
-  ap_bit_ref<W, S> operator[](int i) {
-    check_index(i);
-    return ap_bit_ref<W, S>(this, i);
-  }
+  ap_bit_ref<W, S> operator[](int i) { return ap_bit_ref<W, S>(this, checked_index(i)); }
   bool operator[](int i) const { return get_bit(i); }
   template <int W2, bool S2> ap_bit_ref<W, S> operator[](const ap_int_base<W2, S2> &i) {
     return (*this)[i.to_int()];
@@ -602,9 +620,10 @@ private:
   void set_bits(unsigned long long b) {
     V = qrcnn_ap_detail::wrap<W, S>(static_cast<qrcnn_ap_detail::i128>(b));
   }
-  static void check_index(int i) {
+  static int checked_index(int i) {
     if (i < 0 || i >= W)
       qrcnn_ap_detail::fail("bit index out of bounds", i, W);
+    return qrcnn_ap_detail::launder(i);
   }
   static void check_range(int hi, int lo) {
     if (hi < 0 || hi >= W)
