@@ -950,6 +950,9 @@ TEST(ApIntStandin, SelectSpecifics) {
   EXPECT_EQ(y.to_int(), -128);
   y[0] = 5; // any non-zero sets the bit
   EXPECT_EQ(y.to_int(), -127);
+  y[2] = 2; // even when its low bit is 0
+  EXPECT_EQ(y.to_int(), -123);
+  y[2] = 0;
   y[7] = ap_uint<1>(0);
   EXPECT_EQ(y.to_int(), 1);
   y[1] = y[0]; // bit to bit
