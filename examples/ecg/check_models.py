@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Check the committed ECG models (no training data or torch needed).
+"""Check the committed ECG models (no MIT-BIH data needed).
 
 Usage: check_models.py [MODELS_DIR]
 
@@ -38,8 +38,12 @@ def main(argv):
             status = 1
             continue
         qp = intref.load_onnx_params(path)
+        scales = {float(l["s_out"]) for l in qp["layers"] if l["kind"] == "conv"}
         line = (f"{name}: opset {info['opset']} arch {qp['arch']} body weight initializers "
-                f"{len(info['body_weight_initializers'])}")
+                f"{len(info['body_weight_initializers'])} activation scales {len(scales)}")
+        if arch == "rcnn" and len(scales) != 1:
+            print(f"FAIL {name}: the RCNN must use one activation scale")
+            status = 1
         base = name.rsplit("_", 1)[0]
         ref = os.path.join(d, f"testbeats_ds2_256_{base}_intref_pred.txt")
         if os.path.exists(ref):

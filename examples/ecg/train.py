@@ -144,6 +144,9 @@ def main(argv=None):
     ap.add_argument("--export-only", action="store_true")
     ap.add_argument("--calibrate", action="store_true",
                     help="choose activation scales by calibration instead of the fixed 2**-3")
+    ap.add_argument("--class-weights", choices=["sqrt", "none"], default="sqrt",
+                    help="AAMI protocols: loss weights 1/sqrt(class count) (default) or none")
+    ap.add_argument("--skip-export", action="store_true")
     ap.add_argument("--resume", action="store_true", help="skip trainings with a checkpoint")
     args = ap.parse_args(argv)
 
@@ -186,7 +189,7 @@ def main(argv=None):
             log(f"== {key}: {split.name}, {len(split.y_train)} train / {len(split.y_test)} test; "
                 f"{split.notes}")
             k = len(split.classes)
-            bal = pname == "nlrav"
+            bal = pname == "nlrav" or args.class_weights == "none"
             ef_n = args.epochs_float or min(40, max(8, round(800000 / len(split.y_train))))
             eq_n = args.epochs_qat or max(1, ef_n // 2)
             # float
@@ -245,7 +248,9 @@ def main(argv=None):
         "threads": args.threads,
         "results": metrics,
     }
-    X.export_all(args, splits, summary, log)
+    summary["class_weights"] = args.class_weights
+    if not args.skip_export:
+        X.export_all(args, splits, summary, log)
     json.dump(summary, open(os.path.join(args.models, "metrics.json"), "w"), indent=1)
     log(f"done in {time.time() - t0:.0f} s")
 
