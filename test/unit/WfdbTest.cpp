@@ -100,6 +100,16 @@ TEST(WfdbHeader, OptionalFieldsAndGainSyntax) {
   EXPECT_EQ(s.initialValue, 7);
   EXPECT_EQ(s.description, "lead II long name");
 
+  const char suffixes[] = "m 2 360\nm.dat 212x2:1+512 200\nm.dat 212 200\n";
+  auto sx = wfdb::parseHeader(suffixes, sizeof suffixes - 1);
+  ASSERT_TRUE(sx.ok()) << sx.error;
+  EXPECT_EQ(sx.value.signals[0].format, 212);
+  EXPECT_EQ(sx.value.signals[0].samplesPerFrame, 2);
+  EXPECT_EQ(sx.value.signals[0].skew, 1);
+  EXPECT_EQ(sx.value.signals[0].byteOffset, 512);
+  EXPECT_EQ(sx.value.signals[1].samplesPerFrame, 1);
+  EXPECT_FALSE(wfdb::parseHeader("m 1\nm.dat 212x\n", 15).ok());
+
   const char minimal[] = "m 1\nm.dat 212\n";
   auto m = wfdb::parseHeader(minimal, sizeof minimal - 1);
   ASSERT_TRUE(m.ok()) << m.error;
@@ -314,8 +324,19 @@ TEST(WfdbErrors, BadHeaders) {
     auto r = wfdb::parseHeader(text, std::strlen(text));
     EXPECT_FALSE(r.ok()) << "accepted: '" << text << "'";
   }
-  // A well-formed header with an unsupported format: readRecord refuses.
   const std::string dir = ::testing::TempDir();
+  // Multi-sample frames: readRecord refuses instead of misreading.
+  writeTemp("spf.hea", "spf 1 360 2\nspf.dat 212x2 200 11 0\n");
+  writeTemp("spf.dat", std::string(6, '\0'));
+  EXPECT_FALSE(wfdb::readRecord(dir, "spf").ok());
+  // A byte offset skips a prolog: 2 bytes, then samples 5 and -1.
+  writeTemp("off.hea", "off 1 360 2\noff.dat 212+2 200 11 0\n");
+  writeTemp("off.dat", std::string("\x7f\x7f\x05\xf0\xff", 5));
+  auto off = wfdb::readRecord(dir, "off");
+  ASSERT_TRUE(off.ok()) << off.error;
+  EXPECT_EQ(off.value.at(0, 0), 5);
+  EXPECT_EQ(off.value.at(1, 0), -1);
+  // A well-formed header with an unsupported format: readRecord refuses.
   writeTemp("fmt16.hea", "fmt16 1 360 10\nfmt16.dat 16 200 16 0\n");
   writeTemp("fmt16.dat", std::string(20, '\0'));
   auto r = wfdb::readRecord(dir, "fmt16");

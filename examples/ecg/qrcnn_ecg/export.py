@@ -106,6 +106,9 @@ class _QdqNet(nn.Module):
         self.qp = qp
         self.arch = qp["arch"]
         L = qp["layers"]
+        # initializer names: stem, step1..step4 (CNN) or rec (RCNN), fc
+        self.names = (["stem"] + ([f"step{i + 1}" for i in range(STEPS)] if self.arch == "cnn"
+                                  else ["rec"] * STEPS) + ["fc"])
         # float tensors exactly on the grids: w = q * sw, b = q_b * s_in * sw
         for i, l in enumerate(L):
             if self.arch == "rcnn" and i in (2, 3, 4):
@@ -113,8 +116,8 @@ class _QdqNet(nn.Module):
             w = torch.from_numpy(l["w"].astype(np.float32)) * torch.tensor(l["sw"])
             b = torch.from_numpy(l["b"].astype(np.float64) *
                                  (float(l["s_in"]) * float(l["sw"]))).float()
-            self.register_buffer(f"w{i}", w)
-            self.register_buffer(f"b{i}", b)
+            self.register_buffer(f"{self.names[i]}_weight", w)
+            self.register_buffer(f"{self.names[i]}_bias", b)
 
     def forward(self, x):
         L = self.qp["layers"]
@@ -124,8 +127,8 @@ class _QdqNet(nn.Module):
             src = 1 if (self.arch == "rcnn" and i > 1) else i
             if src not in cache:
                 cache[src] = torch.fake_quantize_per_tensor_affine(
-                    getattr(self, f"w{src}"), float(L[src]["sw"]), 0, -128, 127)
-            x = F.conv1d(x, cache[src], getattr(self, f"b{src}"), padding=PAD)
+                    getattr(self, f"{self.names[src]}_weight"), float(L[src]["sw"]), 0, -128, 127)
+            x = F.conv1d(x, cache[src], getattr(self, f"{self.names[src]}_bias"), padding=PAD)
             x = F.relu(x)
             sa = float(L[i]["s_out"])
             x = torch.fake_quantize_per_tensor_affine(x, sa, 0, 0, 255)
@@ -134,9 +137,8 @@ class _QdqNet(nn.Module):
             x = torch.fake_quantize_per_tensor_affine(x, sa, 0, 0, 255)
         x = x.flatten(1)
         fc = L[-1]
-        w = torch.fake_quantize_per_tensor_affine(getattr(self, f"w{len(L) - 1}"),
-                                                  float(fc["sw"]), 0, -128, 127)
-        return F.linear(x, w, getattr(self, f"b{len(L) - 1}"))
+        w = torch.fake_quantize_per_tensor_affine(self.fc_weight, float(fc["sw"]), 0, -128, 127)
+        return F.linear(x, w, self.fc_bias)
 
 
 def fold_weight_quantize(model: onnx.ModelProto) -> onnx.ModelProto:

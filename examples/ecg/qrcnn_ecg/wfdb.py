@@ -20,6 +20,7 @@ C++ header ``runtime/include/qrcnn/wfdb.h``; the lit test
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import List, Optional
 
@@ -70,6 +71,9 @@ class SignalInfo:
     checksum: int        # 16-bit sum of all samples, as signed
     block_size: int
     description: str
+    samples_per_frame: int = 1  # "212x2" (unsupported when != 1)
+    skew: int = 0               # "212:3" (unsupported when != 0)
+    byte_offset: int = 0        # "212+512": bytes to skip at the file start
 
 
 @dataclass
@@ -117,7 +121,11 @@ def parse_header(text: str) -> Header:
         if len(f) < 2:
             raise WfdbError(f"signal line {i} needs a file name and a format")
         try:
-            fmt = int(f[1].split("x")[0].split(":")[0].split("+")[0])
+            m = re.fullmatch(r"(\d+)(?:x(\d+))?(?::(\d+))?(?:\+(\d+))?", f[1])
+            if not m:
+                raise ValueError(f[1])
+            fmt = int(m.group(1))
+            spf, skew, offset = (int(g) if g else d for g, d in zip(m.group(2, 3, 4), (1, 0, 0)))
             gain, baseline, units = 200.0, None, "mV"
             if len(f) > 2:
                 g = f[2]
@@ -140,7 +148,7 @@ def parse_header(text: str) -> Header:
         if baseline is None:
             baseline = adczero
         hdr.signals.append(SignalInfo(f[0], fmt, gain, baseline, units, adcres,
-                                      adczero, init, cks, bsize, desc))
+                                      adczero, init, cks, bsize, desc, spf, skew, offset))
     return hdr
 
 
@@ -197,12 +205,19 @@ def read_record(directory: str, name: str) -> Record:
         raise WfdbError("only records with all signals in one file are supported")
     if any(s.fmt != 212 for s in hdr.signals):
         raise WfdbError("only signal format 212 is supported")
+    if any(s.samples_per_frame != 1 or s.skew != 0 or s.byte_offset != hdr.signals[0].byte_offset
+           for s in hdr.signals):
+        raise WfdbError("multi-sample frames, skew and per-signal byte offsets are not supported")
     path = os.path.join(directory, hdr.signals[0].file_name)
     try:
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError as e:
         raise WfdbError(f"cannot read {path}: {e.strerror}") from e
+    offset = hdr.signals[0].byte_offset
+    if offset > len(data):
+        raise WfdbError(f"{path}: file is shorter than its byte offset")
+    data = data[offset:]
     nframes = hdr.num_samples
     if nframes == 0:  # length not given: as many complete frames as present
         nframes = (len(data) * 2 // 3) // max(hdr.num_signals, 1)

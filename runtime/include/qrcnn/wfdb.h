@@ -69,6 +69,9 @@ template <typename T> struct Result {
 struct SignalInfo {
   std::string fileName;   ///< signal file, e.g. "100.dat"
   int format = 0;         ///< storage format, 212 for mitdb
+  int samplesPerFrame = 1; ///< "212x2": several samples per frame (unsupported)
+  int skew = 0;            ///< "212:3": sample skew in frames (unsupported)
+  long long byteOffset = 0; ///< "212+512": bytes to skip at the file start
   double gain = 200.0;    ///< ADC units per physical unit (0 in file -> 200)
   int baseline = 0;       ///< ADC value that means 0 physical units
                           ///< (defaults to adcZero when not given)
@@ -230,9 +233,28 @@ inline Result<Header> parseHeader(const char *text, size_t length) {
     s.fileName = f[0];
     // Format may carry suffixes: fmt[xsamples][:skew][+offset].
     long long v = 0;
-    if (!parseInt(f[1].substr(0, f[1].find_first_of("x:+")), v))
-      return Result<Header>::failure(where + "bad format '" + f[1] + "'");
+    const std::string &fs = f[1];
+    size_t cut = fs.find_first_of("x:+");
+    if (!parseInt(fs.substr(0, cut), v))
+      return Result<Header>::failure(where + "bad format '" + fs + "'");
     s.format = static_cast<int>(v);
+    while (cut != std::string::npos) {
+      char tag = fs[cut];
+      size_t next = fs.find_first_of("x:+", cut + 1);
+      if (!parseInt(fs.substr(cut + 1, next == std::string::npos
+                                           ? std::string::npos
+                                           : next - cut - 1),
+                    v) ||
+          v < 0)
+        return Result<Header>::failure(where + "bad format '" + fs + "'");
+      if (tag == 'x')
+        s.samplesPerFrame = static_cast<int>(v);
+      else if (tag == ':')
+        s.skew = static_cast<int>(v);
+      else
+        s.byteOffset = v;
+      cut = next;
+    }
     bool haveBaseline = false;
     if (f.size() > 2) {
       // gain[(baseline)][/units]
@@ -396,12 +418,22 @@ inline Result<Record> readRecord(const std::string &directory,
     if (s.fileName != hd.signals[0].fileName)
       return Result<Record>::failure(
           name + ": signals spread over several files are not supported");
+    if (s.samplesPerFrame != 1 || s.skew != 0 ||
+        s.byteOffset != hd.signals[0].byteOffset)
+      return Result<Record>::failure(
+          name + ": multi-sample frames, skew and per-signal byte offsets "
+                 "are not supported");
   }
   const std::string path = detail::joinPath(directory, hd.signals[0].fileName);
   std::vector<unsigned char> bytes;
   std::string err = detail::readFile(path, bytes);
   if (!err.empty())
     return Result<Record>::failure(err);
+  // A byte offset (format "212+N") skips a prolog at the start of the file.
+  const size_t offset = static_cast<size_t>(hd.signals[0].byteOffset);
+  if (offset > bytes.size())
+    return Result<Record>::failure(path + ": file is shorter than its byte offset");
+  bytes.erase(bytes.begin(), bytes.begin() + static_cast<long>(offset));
   size_t frames = static_cast<size_t>(hd.numSamples);
   if (frames == 0) // length not in the header: all complete frames
     frames = (bytes.size() * 2 / 3) / hd.numSignals;
