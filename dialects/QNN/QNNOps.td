@@ -187,7 +187,10 @@ def QNN_AvgPoolOp : QNN_Op<"avgpool", [Pure]> {
   let description = [{
     Quantized: `y = clamp(round_half_even(sum(x - zx) * sx / (count * sy)) + zy)`
     where count is the window size (or only the in-bounds part when
-    `count_include_pad` is false).
+    `count_include_pad` is false), computed as
+    `rt::requantize(sum(x - zx), M(count), zy, lo, hi)` with `M(count)` the
+    multiplier and shift of `sx / (count * sy)` (`computeRequantParams` in
+    the module's requantization mode).
   }];
   let arguments = (ins QNN_Tensor:$input, DenseI64ArrayAttr:$kernel,
                    DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
@@ -204,7 +207,15 @@ def QNN_AvgPoolOp : QNN_Op<"avgpool", [Pure]> {
 def QNN_AddOp : QNN_Op<"add", [Pure]> {
   let summary = "elementwise addition with numpy broadcasting";
   let description = [{
-    Quantized: `y = clamp(round_half_even((a - za) * sa / sy + (b - zb) * sb / sy) + zy)`.
+    Quantized: `y = clamp(round_half_even((a - za) * sa / sy + (b - zb) * sb / sy) + zy)`,
+    computed in integers the same way on every backend: with `(ma, na)` and
+    `(mb, nb)` the multiplier and shift of `sa / sy` and of `sb / sy`
+    (`computeRequantParams` in the module's requantization mode) and
+    `n = max(na, nb)`, in int64:
+    `y = clamp(roundingShiftHalfEven((a - za) * (ma << (n - na)) +
+    (b - zb) * (mb << (n - nb)), n) + zy, lo, hi)`
+    (`runtime/include/qrcnn/requantize.h`), `lo..hi` the result's storage
+    range. One rounding of the exact sum of both rescaled terms.
   }];
   let arguments = (ins QNN_Tensor:$lhs, QNN_Tensor:$rhs);
   let results = (outs QNN_Tensor:$output);

@@ -7,6 +7,8 @@
 // 1 user error (with a diagnostic on stderr).
 //
 //===----------------------------------------------------------------------===//
+#include "qrcnn/Dialect/QNN/Requantization.h"
+#include "qrcnn/Interpreter/RunSamples.h"
 #include "qrcnn/Pipeline/Pipeline.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -45,6 +47,7 @@ struct DriverOptions {
   std::vector<std::string> printIRAfter;
   bool timing = false;
   bool noFold = false;
+  std::string requant;
 };
 
 int fail(const llvm::Twine &message) {
@@ -101,6 +104,9 @@ int runCompiler(const DriverOptions &options) {
   OwningOpRef<ModuleOp> module = loadModel(context, sources, options);
   if (!module)
     return kUserError;
+  if (!options.requant.empty())
+    qrcnn::qnn::setRequantMode(
+        *module, *qrcnn::qnn::parseRequantMode(options.requant));
 
   PassManager pm(&context);
   configureIRPrinting(pm, options);
@@ -112,9 +118,14 @@ int runCompiler(const DriverOptions &options) {
   if (failed(pm.run(*module)))
     return kUserError;
 
-  if (!options.runInputs.empty())
-    return fail("--run needs the golden model, which is not built yet "
-                "(issue #4)");
+  if (!options.runInputs.empty()) {
+    qrcnn::RunSamplesOptions run{options.runInputs, options.output,
+                                 options.timing};
+    std::string error;
+    if (failed(qrcnn::runSamples(*module, run, llvm::errs(), error)))
+      return error.empty() ? kUserError : fail(error);
+    return kSuccess;
+  }
   if (options.target != "mlir")
     return fail("target '" + options.target +
                 "' is not built yet (issues #5 and #6)");
@@ -160,6 +171,12 @@ int main(int argc, char **argv) {
       ->allow_extra_args(false);
   app.add_flag("--timing", options.timing,
                "Print the time each pass took to stderr");
+  app.add_option("--requant", options.requant,
+                 "Requantization multipliers: exact (31-bit mantissa, the "
+                 "default), fixed16 (16-bit), pow2 (shift only); with --run "
+                 "a cheaper mode also reports how its outputs differ from "
+                 "exact")
+      ->check(CLI::IsMember({"exact", "fixed16", "pow2"}));
   app.add_flag("--no-fold", options.noFold,
                "Keep (or expand back) every repeated conv as separate layers");
 

@@ -31,7 +31,7 @@ SmallVector<int64_t> getZeroPoints(QuantizedType type) {
 }
 
 std::optional<int32_t> getQuantizedAxis(QuantizedType type) {
-  if (auto perAxis = dyn_cast<UniformQuantizedPerAxisType>(type))
+  if (auto perAxis = dyn_cast_if_present<UniformQuantizedPerAxisType>(type))
     return perAxis.getQuantizedDimension();
   return std::nullopt;
 }

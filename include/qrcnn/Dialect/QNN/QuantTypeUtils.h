@@ -26,7 +26,8 @@ bool isQuantized(mlir::Type type);
 llvm::SmallVector<double> getScales(mlir::quant::QuantizedType type);
 llvm::SmallVector<int64_t> getZeroPoints(mlir::quant::QuantizedType type);
 
-/// The quantized dimension of a per-axis type, std::nullopt if per tensor.
+/// The quantized dimension of a per-axis type, std::nullopt if per tensor
+/// (or null: a float tensor has no quantized axis).
 std::optional<int32_t> getQuantizedAxis(mlir::quant::QuantizedType type);
 
 /// The full range of the storage integer (ignores narrowed min/max).
