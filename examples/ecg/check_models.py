@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Check the committed ECG models (no MIT-BIH data needed).
 
-Usage: check_models.py [MODELS_DIR]
+Usage: check_models.py [MODELS_DIR] [--ort RUNNER.mjs]
 
 For every ecg_*.onnx: reload, structural checks (every weight from a
 DequantizeLinear of an initializer on the int4 grid, RCNN: the four body
@@ -10,11 +10,15 @@ the DS2 test beats (testbeats_ds2_256.f32): the integer-exact reference
 built from each ONNX file (qrcnn_ecg.intref.load_onnx_params) must give
 exactly the integer predictions stored at export time, and the numpy ONNX
 interpreter must agree with it; agreement with PyTorch's fake-quant model
-is counted (float32 rounding ties may differ).
+is counted (float32 rounding ties may differ). With --ort, the models that
+have stored predictions also run in ONNX Runtime (scripts/ort/ort-run.mjs,
+node) and its argmax is compared with the integer reference.
 """
 import glob
 import os
+import subprocess
 import sys
+import tempfile
 
 import numpy as np
 
@@ -24,6 +28,11 @@ from qrcnn_ecg import export as X, intref  # noqa: E402
 
 
 def main(argv):
+    ort = None
+    if "--ort" in argv:
+        i = argv.index("--ort")
+        ort = argv[i + 1]
+        argv = argv[:i] + argv[i + 2:]
     d = argv[1] if len(argv) > 1 else os.path.join(HERE, "models")
     status = 0
     x = np.fromfile(os.path.join(d, "testbeats_ds2_256.f32"), "<f4").reshape(-1, 180)
@@ -57,6 +66,17 @@ def main(argv):
                      f"{int((p_torch == p_int).sum())}/{len(x)}")
             if not ok:
                 status = 1
+            if ort:
+                with tempfile.TemporaryDirectory() as tmp:
+                    out = os.path.join(tmp, "out.f32")
+                    r = subprocess.run(["node", ort, path, os.path.join(d, "testbeats_ds2_256.f32"), out],
+                                       capture_output=True, text=True)
+                    if r.returncode != 0:
+                        print(f"FAIL {name}: ORT: {r.stderr.strip()}")
+                        status = 1
+                    else:
+                        p_ort = np.fromfile(out, "<f4").reshape(len(x), -1).argmax(1)
+                        line += f"; ORT vs intref {int((p_ort == p_int).sum())}/{len(x)}"
         print(line)
     print("ok" if status == 0 else "FAILED")
     return status

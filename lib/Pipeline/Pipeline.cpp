@@ -16,10 +16,22 @@ using namespace mlir;
 namespace qrcnn {
 
 void populateQNNPipeline(OpPassManager &pm, const PipelineOptions &options) {
+  // Integer ops first; CSE then merges identical constants (a weight
+  // initializer read by several layers), so folding sees shared values.
+  pm.addPass(qnn::createFuseQuantization());
   pm.addPass(createCanonicalizerPass());
-  if (options.noFold)
-    pm.addPass(qnn::createUnrollRecurrentConv());
   pm.addPass(createCSEPass());
+  if (options.noFold) {
+    pm.addPass(qnn::createUnrollRecurrentConv());
+  } else {
+    qnn::FoldRecurrentConvOptions fold;
+    fold.report = options.report;
+    pm.addPass(qnn::createFoldRecurrentConv(fold));
+  }
+  // Widths last: they depend on the final (folded or unrolled) layers.
+  qnn::InferBitWidthsOptions widths;
+  widths.report = options.report;
+  pm.addPass(qnn::createInferBitWidths(widths));
 }
 
 void registerQRCNNDialects(DialectRegistry &registry) {

@@ -47,6 +47,7 @@ struct DriverOptions {
   std::vector<std::string> printIRAfter;
   bool timing = false;
   bool noFold = false;
+  bool stats = false;
   std::string requant;
 };
 
@@ -114,6 +115,7 @@ int runCompiler(const DriverOptions &options) {
     pm.enableTiming();
   qrcnn::PipelineOptions pipelineOptions;
   pipelineOptions.noFold = options.noFold;
+  pipelineOptions.report = options.stats;
   qrcnn::populateQNNPipeline(pm, pipelineOptions);
   if (failed(pm.run(*module)))
     return kUserError;
@@ -179,6 +181,9 @@ int main(int argc, char **argv) {
       ->check(CLI::IsMember({"exact", "fixed16", "pow2"}));
   app.add_flag("--no-fold", options.noFold,
                "Keep (or expand back) every repeated conv as separate layers");
+  app.add_flag("--stats", options.stats,
+               "Report to stderr (as remarks): layer parameters before and "
+               "after folding, each layer's accumulator range and width");
 
   try {
     app.parse(argc, argv);

@@ -18,6 +18,8 @@ namespace qrcnn {
 struct PipelineOptions {
   /// Unroll every recurrent conv (the `--no-fold` reference network).
   bool noFold = false;
+  /// Remarks on stderr: parameters before/after folding, accumulator widths.
+  bool report = false;
 };
 
 /// Adds the qnn-level pipeline (cleanup, folding, bit widths) to `pm`.
