@@ -53,11 +53,12 @@ struct ConvBlock {
 };
 
 /// Same real values: scale, zero point and storage range. The container
-/// (u8<0:15> vs u4) does not matter.
+/// (u8<0:15> vs u4) does not matter. Scales must be equal, not merely close:
+/// folding must not change a single requantization multiplier.
 bool holdSameValues(Type a, Type b) {
   auto qa = dyn_cast_or_null<UniformQuantizedType>(getQuantElementType(a));
   auto qb = dyn_cast_or_null<UniformQuantizedType>(getQuantElementType(b));
-  return qa && qb && scalesMatch(qa.getScale(), qb.getScale()) &&
+  return qa && qb && qa.getScale() == qb.getScale() &&
          qa.getZeroPoint() == qb.getZeroPoint() &&
          qa.getStorageTypeMin() == qb.getStorageTypeMin() &&
          qa.getStorageTypeMax() == qb.getStorageTypeMax();

@@ -305,3 +305,26 @@ func.func @container(%x: tensor<1x4x16x!a8>, %w: tensor<4x4x3x!w>, %b: tensor<4x
   %r1 = qnn.requantize %c1 : tensor<1x4x16x!acc> -> tensor<1x4x16x!a>
   return %r1 : tensor<1x4x16x!a>
 }
+
+// -----
+
+!a = !quant.uniform<u4:f32, 0.0625>
+!w = !quant.uniform<i4:f32, 0.125>
+!acc = !quant.uniform<i32:f32, 0.0078125>
+
+// Activation scales one float32 ulp apart (0.0625 and 0.0625 * (1 + 2^-23))
+// are different: block 1 does not requantize to its own input type, so it
+// cannot be a step of a recurrent conv with block 2.
+!a1 = !quant.uniform<u4:f32, 0.062500007450580597>
+!acc1 = !quant.uniform<i32:f32, 0.0078125009313225746>
+// CHECK-LABEL: func.func @scales_one_ulp_apart
+// CHECK-NOT: qnn.recurrent_conv
+func.func @scales_one_ulp_apart(%x: tensor<1x4x16x!a>, %w: tensor<4x4x3x!w>) -> tensor<1x4x16x!a1> {
+  %c0 = qnn.conv %x, %w {strides = array<i64: 1>, pads = array<i64: 1, 1>, dilations = array<i64: 1>}
+      : (tensor<1x4x16x!a>, tensor<4x4x3x!w>) -> tensor<1x4x16x!acc>
+  %r0 = qnn.requantize %c0 : tensor<1x4x16x!acc> -> tensor<1x4x16x!a1>
+  %c1 = qnn.conv %r0, %w {strides = array<i64: 1>, pads = array<i64: 1, 1>, dilations = array<i64: 1>}
+      : (tensor<1x4x16x!a1>, tensor<4x4x3x!w>) -> tensor<1x4x16x!acc1>
+  %r1 = qnn.requantize %c1 : tensor<1x4x16x!acc1> -> tensor<1x4x16x!a1>
+  return %r1 : tensor<1x4x16x!a1>
+}
