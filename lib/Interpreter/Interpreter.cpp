@@ -13,6 +13,7 @@
 #include "qrcnn/Dialect/QNN/Requantization.h"
 #include "qrcnn/Interpreter/Kernels.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -130,6 +131,26 @@ Window makeWindow(ArrayRef<int64_t> in, ArrayRef<int64_t> out,
   return w;
 }
 
+/// Numpy broadcasting of `lhs` and `rhs` onto `result`: row-major strides
+/// of each operand aligned to the result's trailing dimensions, 0 where the
+/// operand broadcasts.
+Broadcast makeBroadcast(ShapedType lhs, ShapedType rhs, ShapedType result) {
+  int64_t rank = result.getRank();
+  auto stridesFor = [&](ShapedType t) {
+    std::vector<int64_t> strides(rank, 0);
+    int64_t stride = 1;
+    for (int64_t d = t.getRank() - 1; d >= 0; --d) {
+      int64_t r = d + rank - t.getRank();
+      strides[r] = t.getDimSize(d) == 1 ? 0 : stride;
+      stride *= t.getDimSize(d);
+    }
+    return strides;
+  };
+  return Broadcast{std::vector<int64_t>(result.getShape().begin(),
+                                        result.getShape().end()),
+                   stridesFor(lhs), stridesFor(rhs)};
+}
+
 constexpr double kInt32Limit = 2147483647.0;
 /// Beyond this an int64 accumulator or rescaled sum could overflow.
 constexpr double kInt64SafeLimit = 4611686018427387904.0; // 2^62
@@ -182,6 +203,7 @@ private:
   LogicalResult visit(ClampOp op);
   LogicalResult visit(ReshapeOp op);
   LogicalResult visit(ArgMaxOp op);
+  LogicalResult visit(arith::ConstantOp op);
   LogicalResult visit(func::ReturnOp op);
 };
 
@@ -339,6 +361,36 @@ LogicalResult Interpreter::Impl::visit(ConstantOp op) {
     return readFloats(op, (*out)->floats);
   return readIntegers(op, getQuantElementType(op.getType()).isSigned(),
                       (*out)->ints);
+}
+
+/// A plain tensor constant (the importer folds e.g. ONNX Shape into one):
+/// f32, or integers that fit int32 (held like argmax indices).
+LogicalResult Interpreter::Impl::visit(arith::ConstantOp op) {
+  auto type = dyn_cast<RankedTensorType>(op.getType());
+  auto dense = dyn_cast<DenseElementsAttr>(op.getValue());
+  if (!type || !dense || (!type.getElementType().isF32() &&
+                          !type.getElementType().isSignlessInteger()))
+    return op.emitOpError("is not supported by the interpreter (golden "
+                          "model): only f32 and integer tensor constants");
+  auto b = std::make_unique<Buffer>();
+  b->isConstant = true;
+  b->isFloat = type.getElementType().isF32();
+  if (b->isFloat) {
+    for (float v : dense.getValues<float>())
+      b->floats.push_back(v);
+  } else {
+    for (const APInt &v : dense.getValues<APInt>()) {
+      int64_t x = v.getBitWidth() == 1 ? v.getZExtValue() : v.getSExtValue();
+      if (x < std::numeric_limits<int32_t>::min() ||
+          x > std::numeric_limits<int32_t>::max())
+        return op.emitOpError() << "integer constant " << x
+                                << " does not fit the interpreter's int32";
+      b->ints.push_back(static_cast<int32_t>(x));
+    }
+  }
+  values[op.getResult()] = b.get();
+  buffers.push_back(std::move(b));
+  return success();
 }
 
 LogicalResult Interpreter::Impl::visit(QuantizeOp op) {
@@ -701,22 +753,7 @@ LogicalResult Interpreter::Impl::visit(AddOp op) {
   Buffer *result = *out;
   auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
   auto rhsType = cast<RankedTensorType>(op.getRhs().getType());
-  ArrayRef<int64_t> shape = op.getType().getShape();
-  int64_t rank = shape.size();
-  // Row-major strides of each operand aligned to the result's trailing
-  // dimensions, 0 where the operand broadcasts.
-  auto stridesFor = [&](RankedTensorType t) {
-    std::vector<int64_t> strides(rank, 0);
-    int64_t stride = 1;
-    for (int64_t d = t.getRank() - 1; d >= 0; --d) {
-      int64_t r = d + rank - t.getRank();
-      strides[r] = t.getDimSize(d) == 1 ? 0 : stride;
-      stride *= t.getDimSize(d);
-    }
-    return strides;
-  };
-  Broadcast b{std::vector<int64_t>(shape.begin(), shape.end()),
-              stridesFor(lhsType), stridesFor(rhsType)};
+  Broadcast b = makeBroadcast(lhsType, rhsType, op.getType());
   if (lhs->isFloat) {
     steps.push_back([=]() {
       const float *x = lhs->floats.data(), *y = rhs->floats.data();
@@ -883,7 +920,8 @@ LogicalResult Interpreter::Impl::prepare(func::FuncOp func) {
         llvm::TypeSwitch<Operation *, LogicalResult>(&op)
             .Case<ConstantOp, QuantizeOp, DequantizeOp, RequantizeOp, ConvOp,
                   RecurrentConvOp, DenseOp, MaxPoolOp, AvgPoolOp, AddOp,
-                  ClampOp, ReshapeOp, ArgMaxOp, func::ReturnOp>(
+                  ClampOp, ReshapeOp, ArgMaxOp, arith::ConstantOp,
+                  func::ReturnOp>(
                 [&](auto concrete) { return visit(concrete); })
             .Default([&](Operation *other) {
               return other->emitOpError(

@@ -6,6 +6,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SwapByteOrder.h"
 
@@ -63,6 +64,42 @@ LogicalResult writeFloats(StringRef path, std::vector<float> values,
     out.clear_error();
     return failure();
   }
+  return success();
+}
+
+LogicalResult writeMeta(StringRef path, const Interpreter &model,
+                        qnn::RequantMode mode, int64_t samples,
+                        std::string &error) {
+  auto shapeOf = [](const Interpreter::TensorInfo &t) {
+    llvm::json::Array shape;
+    for (int64_t d : t.shape)
+      shape.push_back(d);
+    return shape;
+  };
+  llvm::json::Array inputs, outputs;
+  for (const Interpreter::TensorInfo &t : model.getInputs())
+    inputs.push_back(llvm::json::Object{{"shape", shapeOf(t)}});
+  ArrayRef<float> steps = model.getOutputSteps();
+  int64_t offset = 0;
+  for (const Interpreter::TensorInfo &t : model.getOutputs()) {
+    llvm::json::Array tensorSteps;
+    for (int64_t e = 0; e < t.numElements; ++e)
+      tensorSteps.push_back(static_cast<double>(steps[offset + e]));
+    offset += t.numElements;
+    outputs.push_back(llvm::json::Object{{"shape", shapeOf(t)},
+                                         {"steps", std::move(tensorSteps)}});
+  }
+  llvm::json::Object meta{{"requant_mode", qnn::stringifyRequantMode(mode)},
+                          {"samples", samples},
+                          {"inputs", std::move(inputs)},
+                          {"outputs", std::move(outputs)}};
+  std::error_code ec;
+  llvm::raw_fd_ostream out(path, ec, llvm::sys::fs::OF_Text);
+  if (ec) {
+    error = "cannot open '" + path.str() + "': " + ec.message();
+    return failure();
+  }
+  out << llvm::json::Value(std::move(meta)) << "\n";
   return success();
 }
 
@@ -191,6 +228,9 @@ LogicalResult runSamples(ModuleOp module, const RunSamplesOptions &options,
              << llvm::format("%g", c.maxFloatDiff);
     report << "\n";
   }
+  if (!options.metaPath.empty() &&
+      failed(writeMeta(options.metaPath, *interpreter, mode, samples, error)))
+    return failure();
   return writeFloats(options.outputPath, std::move(outputs), error);
 }
 

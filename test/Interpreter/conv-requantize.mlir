@@ -2,7 +2,10 @@
 // samples: rounding ties of quantize and requantize go to even, out-of-range
 // inputs clamp, padding reads the zero point.
 // RUN: %python -c "import struct; open('%t.in','wb').write(struct.pack('<8f', 1.0, -0.75, 2.25, 0.25, -6.0, 200.0, 0.74, 0.76))"
-// RUN: qrcnnc %s --run %t.in -o %t.out
+// RUN: qrcnnc %s --run %t.in -o %t.out --run-meta %t.meta.json
+// RUN: FileCheck %s --check-prefix=META < %t.meta.json
+// The step of each output value is the scale it was dequantized from:
+// META: "outputs":[{"shape":[1,2,4],"steps":[0.125,0.125,0.125,0.125,0.125,0.125,0.125,0.125]},{"shape":[1,2,4],"steps":[0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5]}],"requant_mode":"exact","samples":2
 // RUN: %python -c "import struct; d=open('%t.out','rb').read(); v=struct.unpack('<%df' % (len(d)//4), d); [print(' '.join('%g' % x for x in v[i:i+8])) for i in range(0, len(v), 8)]" | FileCheck %s
 
 // Sample 1. quantize (s 0.5, z 10): x/s = 2, -1.5, 4.5, 0.5 -> 2, -2, 4, 0

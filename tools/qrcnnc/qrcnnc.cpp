@@ -49,6 +49,7 @@ struct DriverOptions {
   bool noFold = false;
   bool stats = false;
   std::string requant;
+  std::string runMeta;
 };
 
 int fail(const llvm::Twine &message) {
@@ -122,7 +123,7 @@ int runCompiler(const DriverOptions &options) {
 
   if (!options.runInputs.empty()) {
     qrcnn::RunSamplesOptions run{options.runInputs, options.output,
-                                 options.timing};
+                                 options.timing, options.runMeta};
     std::string error;
     if (failed(qrcnn::runSamples(*module, run, llvm::errs(), error)))
       return error.empty() ? kUserError : fail(error);
@@ -173,6 +174,9 @@ int main(int argc, char **argv) {
       ->allow_extra_args(false);
   app.add_flag("--timing", options.timing,
                "Print the time each pass took to stderr");
+  app.add_option("--run-meta", options.runMeta,
+                 "With --run: write JSON with the output shapes and the "
+                 "quantization step of every output value");
   app.add_option("--requant", options.requant,
                  "Requantization multipliers: exact (31-bit mantissa, the "
                  "default), fixed16 (16-bit), pow2 (shift only); with --run "

@@ -63,43 +63,50 @@ void padAndShift(const Window &w, const T *input, T zero, T *padded) {
 
 /// out[n,c,oh,ow] = bias[c] + sum_{i,kh,kw} padded[n, g*I+i, oh*sh+kh*dh,
 /// ow*sw+kw*dw] * weight[c,i,kh,kw] over the (already shifted) padded input.
-/// The innermost loop runs along W over contiguous memory when the stride
-/// is 1; zero weights (frequent with 4-bit weights) are skipped. Acc is the
-/// accumulator: float, int32 (when a bound proves it cannot overflow) or
-/// int64.
+/// Output-stationary: a block of kBlock outputs along W stays in registers
+/// while every tap is added, each tap reading contiguous input when the
+/// stride is 1. Acc is the accumulator: float, int32 (when a bound proves
+/// it cannot overflow) or int64.
 template <typename T, typename Acc, typename B>
 void convolve(const Window &w, const T *padded, const T *weight,
               const B *bias, Acc *out) {
+  constexpr int64_t kBlock = 16;
   int64_t ph = w.paddedH(), pw = w.paddedW();
   int64_t inPerGroup = w.inChannels / w.group;
   int64_t outPerGroup = w.outChannels / w.group;
-  int64_t plane = w.outH * w.outW;
+  int64_t taps = w.kernelH * w.kernelW;
   for (int64_t n = 0; n < w.batch; ++n)
     for (int64_t c = 0; c < w.outChannels; ++c) {
-      Acc *dst = out + (n * w.outChannels + c) * plane;
-      std::fill(dst, dst + plane, bias ? static_cast<Acc>(bias[c]) : Acc(0));
+      Acc init = bias ? static_cast<Acc>(bias[c]) : Acc(0);
       int64_t firstIn = c / outPerGroup * inPerGroup;
       const T *wc = weight + c * w.weightsPerChannel();
-      for (int64_t i = 0; i < inPerGroup; ++i) {
-        const T *src = padded + (n * w.inChannels + firstIn + i) * ph * pw;
-        for (int64_t kh = 0; kh < w.kernelH; ++kh)
-          for (int64_t kw = 0; kw < w.kernelW; ++kw) {
-            Acc wv = static_cast<Acc>(wc[(i * w.kernelH + kh) * w.kernelW + kw]);
-            if (wv == Acc(0))
-              continue;
-            for (int64_t oh = 0; oh < w.outH; ++oh) {
-              const T *row = src + (oh * w.strideH + kh * w.dilationH) * pw +
-                             kw * w.dilationW;
-              Acc *acc = dst + oh * w.outW;
-              if (w.strideW == 1) {
-                for (int64_t ow = 0; ow < w.outW; ++ow)
-                  acc[ow] += wv * static_cast<Acc>(row[ow]);
-              } else {
-                for (int64_t ow = 0; ow < w.outW; ++ow)
-                  acc[ow] += wv * static_cast<Acc>(row[ow * w.strideW]);
+      const T *image = padded + (n * w.inChannels + firstIn) * ph * pw;
+      for (int64_t oh = 0; oh < w.outH; ++oh) {
+        Acc *dst = out + ((n * w.outChannels + c) * w.outH + oh) * w.outW;
+        // Start of output row oh's window in each input plane.
+        const T *rowBase = image + oh * w.strideH * pw;
+        for (int64_t ow0 = 0; ow0 < w.outW; ow0 += kBlock) {
+          int64_t count = std::min(kBlock, w.outW - ow0);
+          Acc acc[kBlock];
+          for (int64_t b = 0; b < kBlock; ++b)
+            acc[b] = init;
+          for (int64_t i = 0; i < inPerGroup; ++i)
+            for (int64_t kh = 0; kh < w.kernelH; ++kh)
+              for (int64_t kw = 0; kw < w.kernelW; ++kw) {
+                Acc wv = static_cast<Acc>(wc[i * taps + kh * w.kernelW + kw]);
+                const T *src = rowBase + (i * ph + kh * w.dilationH) * pw +
+                               kw * w.dilationW + ow0 * w.strideW;
+                if (w.strideW == 1 && count == kBlock) {
+                  for (int64_t b = 0; b < kBlock; ++b)
+                    acc[b] += wv * static_cast<Acc>(src[b]);
+                } else {
+                  for (int64_t b = 0; b < count; ++b)
+                    acc[b] += wv * static_cast<Acc>(src[b * w.strideW]);
+                }
               }
-            }
-          }
+          for (int64_t b = 0; b < count; ++b)
+            dst[ow0 + b] = acc[b];
+        }
       }
     }
 }
@@ -196,9 +203,24 @@ inline void requantize(const ChannelLayout &l, const int32_t *q,
 /// the padding yields `empty`.
 template <typename T>
 void maxPool(const Window &w, const T *in, T *out, T empty) {
+  bool unpadded1d = w.inH == 1 && w.kernelH == 1 && w.padLeft == 0 &&
+                    (w.outW - 1) * w.strideW +
+                            (w.kernelW - 1) * w.dilationW <
+                        w.inW;
   for (int64_t plane = 0; plane < w.batch * w.inChannels; ++plane) {
     const T *src = in + plane * w.inH * w.inW;
     T *dst = out + plane * w.outH * w.outW;
+    if (unpadded1d) {
+      // Every window lies inside the row: no bounds checks.
+      for (int64_t ow = 0; ow < w.outW; ++ow) {
+        const T *window = src + ow * w.strideW;
+        T best = window[0];
+        for (int64_t kw = 1; kw < w.kernelW; ++kw)
+          best = std::max(best, window[kw * w.dilationW]);
+        dst[ow] = best;
+      }
+      continue;
+    }
     for (int64_t oh = 0; oh < w.outH; ++oh)
       for (int64_t ow = 0; ow < w.outW; ++ow) {
         bool any = false;
@@ -266,6 +288,56 @@ void argMax(const ChannelLayout &l, const T *in, int32_t *out) {
           best = a;
       out[o * l.inner + i] = static_cast<int32_t>(best);
     }
+}
+
+/// Softmax along the middle axis of [outer, axis, inner], as ONNX Runtime
+/// computes it in float32: exp(x - max) / sum(exp(x - max)).
+inline void softmax(const ChannelLayout &l, const float *in, float *out) {
+  for (int64_t o = 0; o < l.outer; ++o)
+    for (int64_t i = 0; i < l.inner; ++i) {
+      const float *src = in + o * l.channels * l.inner + i;
+      float *dst = out + o * l.channels * l.inner + i;
+      float maxValue = src[0];
+      for (int64_t a = 1; a < l.channels; ++a)
+        maxValue = std::max(maxValue, src[a * l.inner]);
+      float sum = 0.0f;
+      for (int64_t a = 0; a < l.channels; ++a) {
+        dst[a * l.inner] = std::exp(src[a * l.inner] - maxValue);
+        sum += dst[a * l.inner];
+      }
+      for (int64_t a = 0; a < l.channels; ++a)
+        dst[a * l.inner] /= sum;
+    }
+}
+
+/// out = in with dimensions permuted: result dimension d is input dimension
+/// perm[d].
+template <typename T>
+void transpose(const std::vector<int64_t> &inShape,
+               const std::vector<int64_t> &perm, const T *in, T *out) {
+  int64_t rank = static_cast<int64_t>(inShape.size());
+  std::vector<int64_t> inStrides(rank, 1);
+  for (int64_t d = rank - 2; d >= 0; --d)
+    inStrides[d] = inStrides[d + 1] * inShape[d + 1];
+  std::vector<int64_t> shape(rank), strides(rank);
+  int64_t total = 1;
+  for (int64_t d = 0; d < rank; ++d) {
+    shape[d] = inShape[perm[d]];
+    strides[d] = inStrides[perm[d]];
+    total *= shape[d];
+  }
+  std::vector<int64_t> index(rank, 0);
+  int64_t src = 0;
+  for (int64_t e = 0; e < total; ++e) {
+    out[e] = in[src];
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      src += strides[d];
+      if (++index[d] < shape[d])
+        break;
+      src -= strides[d] * shape[d];
+      index[d] = 0;
+    }
+  }
 }
 
 /// Numpy broadcasting of two operands onto a result shape: per result

@@ -28,6 +28,10 @@ struct RunSamplesOptions {
   std::string outputPath;
   /// Print samples per second to the report stream.
   bool reportThroughput = false;
+  /// If set, write JSON here: the requantization mode, the sample count,
+  /// the input and output shapes, and per output the quantization step of
+  /// each value (see Interpreter::getOutputSteps), for comparisons in steps.
+  std::string metaPath;
 };
 
 /// How the outputs of a cheaper requantization mode differ from exact ones.

@@ -37,9 +37,11 @@ inline int64_t roundingShiftHalfEven(int64_t value, int32_t shift) {
   uint64_t mask = (static_cast<uint64_t>(1) << shift) - 1;
   uint64_t remainder = static_cast<uint64_t>(value) & mask;
   uint64_t half = static_cast<uint64_t>(1) << (shift - 1);
-  if (remainder > half || (remainder == half && (quotient & 1)))
-    quotient += 1;
-  return quotient;
+  // Round up above half, and at exactly half when the quotient is odd; one
+  // comparison covers both (remainder <= mask, so no overflow), without a
+  // data-dependent branch.
+  uint64_t odd = static_cast<uint64_t>(quotient) & 1;
+  return quotient + static_cast<int64_t>(remainder + odd > half);
 }
 
 /// The requantization kernel: `acc` is the integer value minus its own zero
