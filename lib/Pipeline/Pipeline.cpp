@@ -1,5 +1,6 @@
 //===- Pipeline.cpp - the compiler's pass pipeline ------------------------===//
 #include "qrcnn/Pipeline/Pipeline.h"
+#include "qrcnn/Conversion/Passes.h"
 #include "qrcnn/Dialect/QNN/QNNDialect.h"
 #include "qrcnn/Transforms/Passes.h"
 
@@ -42,6 +43,7 @@ void registerQRCNNDialects(DialectRegistry &registry) {
 
 void registerQRCNNPasses() {
   qnn::registerQNNPasses();
+  qnn::registerQNNConversionPasses();
   struct CLOptions : public PassPipelineOptions<CLOptions> {
     Option<bool> noFold{*this, "no-fold",
                         llvm::cl::desc("Unroll every recurrent conv")};
