@@ -206,3 +206,26 @@ func.func @per_channel(%x: tensor<1x2x8xf32>) -> tensor<1x3x8x!u4> {
   %r = qnn.requantize %c : tensor<1x3x8x!accc> -> tensor<1x3x8x!u4>
   return %r : tensor<1x3x8x!u4>
 }
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.01:128>
+
+// Unused values get no buffer and no loop; that includes arith.constant
+// shapes the importer folds out of ONNX Shape nodes. What is left is the
+// copy of the quantized input to the (integer) output.
+// CHECK-LABEL: func.func @dead_int(
+// CHECK-SAME: qnn.arena_bytes = 0
+// CHECK-NOT: i64>
+// CHECK: scf.for
+// CHECK-NEXT: memref.load %arg0
+// CHECK-NEXT: memref.store %{{.*}}, %arg1
+// CHECK-NOT: scf.for
+// CHECK: return
+func.func @dead(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  %shape = arith.constant dense<[1, 4]> : tensor<2xi64>
+  %q = qnn.quantize %x : tensor<1x4xf32> -> tensor<1x4x!u8>
+  %unused = qnn.reshape %q : tensor<1x4x!u8> -> tensor<4x!u8>
+  %d = qnn.dequantize %q : tensor<1x4x!u8> -> tensor<1x4xf32>
+  return %d : tensor<1x4xf32>
+}

@@ -37,6 +37,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -531,17 +532,11 @@ LogicalResult FunctionLowering::checkAndClean() {
   if (!func.getBody().hasOneBlock())
     return func.emitOpError("must have a single block to be lowered to loops");
   Block &block = func.getBody().front();
-  // Unused pure ops would otherwise get buffers.
-  bool changed = true;
-  while (changed) {
-    changed = false;
-    for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block)))
-      if (op.getDialect() && isa<QNNDialect>(op.getDialect()) &&
-          op.use_empty()) {
-        op.erase();
-        changed = true;
-      }
-  }
+  // Unused pure ops would otherwise get buffers (or, like the importer's
+  // folded arith.constant shapes, be rejected below).
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block)))
+    if (isOpTriviallyDead(&op))
+      op.erase();
   for (Operation &op : block) {
     if (isa<func::ReturnOp>(op))
       continue;
