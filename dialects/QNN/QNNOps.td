@@ -257,4 +257,55 @@ def QNN_ArgMaxOp : QNN_Op<"argmax", [Pure]> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Float-only ops the ONNX importer needs before quantization is recognized
+//===----------------------------------------------------------------------===//
+
+def QNN_MulOp : QNN_Op<"mul", [Pure]> {
+  let summary = "elementwise float multiplication with numpy broadcasting";
+  let description = [{
+    ONNX Mul, typically by a constant (a per-channel scale). Float only: a
+    quantized model multiplies through its scales, not through this op.
+  }];
+  let arguments = (ins QNN_FloatTensor:$lhs, QNN_FloatTensor:$rhs);
+  let results = (outs QNN_FloatTensor:$output);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QNN_LeakyReluOp : QNN_Op<"leaky_relu", [Pure]> {
+  let summary = "y = x >= 0 ? x : alpha * x (float)";
+  let arguments = (ins QNN_FloatTensor:$input, F64Attr:$alpha);
+  let results = (outs QNN_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+def QNN_SoftmaxOp : QNN_Op<"softmax", [Pure]> {
+  let summary = "softmax along one axis (float)";
+  let description = [{
+    `y = exp(x - max) / sum(exp(x - max))` along `axis` (ONNX Softmax-13;
+    the importer reshapes around older opsets' flattened form).
+  }];
+  let arguments = (ins QNN_FloatTensor:$input, I64Attr:$axis);
+  let results = (outs QNN_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+def QNN_TransposeOp : QNN_Op<"transpose", [Pure]> {
+  let summary = "permute dimensions: result dim i is input dim perm[i]";
+  let description = [{
+    A layout change (e.g. NCHW -> NHWC before a flatten). The importer drops
+    identity permutations and turns permutations that only move size-1
+    dimensions into `qnn.reshape`, so what remains really moves data.
+  }];
+  let arguments = (ins QNN_Tensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs QNN_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
 #endif // QRCNN_DIALECT_QNN_QNNOPS_TD

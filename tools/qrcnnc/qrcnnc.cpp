@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "qrcnn/Dialect/QNN/Requantization.h"
 #include "qrcnn/Interpreter/RunSamples.h"
+#include "qrcnn/Import/ONNXImporter.h"
 #include "qrcnn/Pipeline/Pipeline.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -47,6 +48,7 @@ struct DriverOptions {
   std::vector<std::string> printIRAfter;
   bool timing = false;
   bool noFold = false;
+  bool importOnly = false;
   bool stats = false;
   std::string requant;
   std::string runMeta;
@@ -62,9 +64,25 @@ int fail(const llvm::Twine &message) {
 OwningOpRef<ModuleOp> loadModel(MLIRContext &context, llvm::SourceMgr &sources,
                                 const DriverOptions &options) {
   if (llvm::sys::path::extension(options.model) == ".onnx") {
-    fail("ONNX import is not built yet (issue #3); pass qnn IR (.mlir) "
-         "for now");
-    return nullptr;
+    // The importer's messages name the node themselves ("node 'conv3'
+    // (Conv): ..."); print them as the driver's own errors.
+    ScopedDiagnosticHandler plain(&context, [](Diagnostic &diag) {
+      llvm::raw_ostream &os = llvm::errs();
+      os << "qrcnnc: "
+         << (diag.getSeverity() == DiagnosticSeverity::Error     ? "error"
+             : diag.getSeverity() == DiagnosticSeverity::Warning ? "warning"
+                                                                 : "note")
+         << ": ";
+      std::string message = diag.str();
+      if (auto name = dyn_cast<NameLoc>(diag.getLocation());
+          name && !llvm::StringRef(message).starts_with("node '"))
+        os << name.getName().getValue() << ": ";
+      os << message << "\n";
+      for (Diagnostic &note : diag.getNotes())
+        os << "qrcnnc: note: " << note.str() << "\n";
+      return success();
+    });
+    return qrcnn::importONNXFile(context, options.model);
   }
   std::string error;
   std::unique_ptr<llvm::MemoryBuffer> buffer =
@@ -106,6 +124,16 @@ int runCompiler(const DriverOptions &options) {
   OwningOpRef<ModuleOp> module = loadModel(context, sources, options);
   if (!module)
     return kUserError;
+  if (options.importOnly) {
+    std::string error;
+    std::unique_ptr<llvm::ToolOutputFile> out =
+        openOutputFile(options.output, &error);
+    if (!out)
+      return fail(error);
+    module->print(out->os());
+    out->keep();
+    return kSuccess;
+  }
   if (!options.requant.empty())
     qrcnn::qnn::setRequantMode(
         *module, *qrcnn::qnn::parseRequantMode(options.requant));
@@ -183,6 +211,9 @@ int main(int argc, char **argv) {
                  "a cheaper mode also reports how its outputs differ from "
                  "exact")
       ->check(CLI::IsMember({"exact", "fixed16", "pow2"}));
+  app.add_flag("--import-only", options.importOnly,
+               "Stop after reading the model: print the qnn IR as imported "
+               "(quantization explicit, nothing fused) to -o");
   app.add_flag("--no-fold", options.noFold,
                "Keep (or expand back) every repeated conv as separate layers");
   app.add_flag("--stats", options.stats,

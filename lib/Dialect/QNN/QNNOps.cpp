@@ -654,5 +654,80 @@ LogicalResult ArgMaxOp::verify() {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// Float-only ops: MulOp, LeakyReluOp, SoftmaxOp; TransposeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult MulOp::verify() {
+  auto lhs = cast<ShapedType>(getLhs().getType());
+  auto rhs = cast<ShapedType>(getRhs().getType());
+  auto result = cast<ShapedType>(getType());
+  if (!result.hasStaticShape() || !lhs.hasStaticShape() || !rhs.hasStaticShape())
+    return emitOpError("operands and result must have static shapes");
+  // Numpy broadcasting: align trailing dimensions.
+  int64_t rank = std::max(lhs.getRank(), rhs.getRank());
+  SmallVector<int64_t> expected(rank);
+  for (int64_t i = 0; i < rank; ++i) {
+    int64_t a = i < rank - lhs.getRank()
+                    ? 1
+                    : lhs.getDimSize(i - (rank - lhs.getRank()));
+    int64_t b = i < rank - rhs.getRank()
+                    ? 1
+                    : rhs.getDimSize(i - (rank - rhs.getRank()));
+    if (a != b && a != 1 && b != 1)
+      return emitOpError() << "shapes " << shapeToString(lhs.getShape())
+                           << " and " << shapeToString(rhs.getShape())
+                           << " do not broadcast";
+    expected[i] = a == 1 ? b : a;
+  }
+  return verifyResultShape(*this, expected, result);
+}
+
+LogicalResult LeakyReluOp::verify() {
+  if (getInput().getType() != getType())
+    return emitOpError("result type must equal the input type");
+  if (!std::isfinite(getAlpha().convertToDouble()))
+    return emitOpError("alpha must be finite");
+  return success();
+}
+
+LogicalResult SoftmaxOp::verify() {
+  if (getInput().getType() != getType())
+    return emitOpError("result type must equal the input type");
+  int64_t rank = getType().getRank(), axis = getAxis();
+  if (axis < -rank || axis >= rank)
+    return emitOpError() << "axis " << axis << " is out of range for rank "
+                         << rank;
+  return success();
+}
+
+LogicalResult TransposeOp::verify() {
+  if (failed(verifyTensorQuantization(*this)))
+    return failure();
+  auto input = cast<ShapedType>(getInput().getType());
+  auto result = cast<ShapedType>(getType());
+  if (input.getElementType() != result.getElementType())
+    return emitOpError("transpose keeps the element type");
+  if (QuantizedType q = getQuantElementType(input); q && getQuantizedAxis(q))
+    return emitOpError("expects a float or per-tensor quantized input");
+  ArrayRef<int64_t> perm = getPerm();
+  if (static_cast<int64_t>(perm.size()) != input.getRank())
+    return emitOpError() << "perm has " << perm.size()
+                         << " entries for an input of rank " << input.getRank();
+  SmallVector<bool> seen(perm.size(), false);
+  SmallVector<int64_t> expected;
+  for (int64_t p : perm) {
+    if (p < 0 || p >= input.getRank() || seen[p])
+      return emitOpError("perm must be a permutation of 0..rank-1");
+    seen[p] = true;
+    expected.push_back(input.getDimSize(p));
+  }
+  if (result.getShape() != ArrayRef<int64_t>(expected))
+    return emitOpError() << "result shape " << shapeToString(result.getShape())
+                         << " does not match the permuted shape "
+                         << shapeToString(expected);
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "qrcnn/Dialect/QNN/QNNOps.cpp.inc"

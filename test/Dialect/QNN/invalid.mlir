@@ -590,3 +590,83 @@ func.func @argmax_shape(%x: tensor<1x5xf32>) {
   %0 = qnn.argmax %x {axis = 1, keepdims = false} : tensor<1x5xf32> -> tensor<1x1xi64>
   return
 }
+
+// -----
+
+func.func @mul_broadcast(%a: tensor<1x4xf32>, %b: tensor<1x5xf32>) {
+  // expected-error @+1 {{shapes 1x4 and 1x5 do not broadcast}}
+  %0 = qnn.mul %a, %b : (tensor<1x4xf32>, tensor<1x5xf32>) -> tensor<1x4xf32>
+  return
+}
+
+// -----
+
+func.func @mul_quantized(%a: tensor<1x4x!quant.uniform<u8:f32, 0.5>>, %b: tensor<1x4xf32>) {
+  // expected-error @+1 {{operand #0 must be ranked tensor of 32-bit float values}}
+  %0 = qnn.mul %a, %b : (tensor<1x4x!quant.uniform<u8:f32, 0.5>>, tensor<1x4xf32>) -> tensor<1x4xf32>
+  return
+}
+
+// -----
+
+func.func @mul_result_shape(%a: tensor<1x4xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{result shape 4x1 does not match the computed shape 1x4}}
+  %0 = qnn.mul %a, %b : (tensor<1x4xf32>, tensor<4xf32>) -> tensor<4x1xf32>
+  return
+}
+
+// -----
+
+func.func @leaky_relu_type(%a: tensor<1x4xf32>) {
+  // expected-error @+1 {{result type must equal the input type}}
+  %0 = qnn.leaky_relu %a {alpha = 0.1 : f64} : tensor<1x4xf32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @leaky_relu_alpha(%a: tensor<1x4xf32>) {
+  // expected-error @+1 {{alpha must be finite}}
+  %0 = qnn.leaky_relu %a {alpha = 0x7FF0000000000000 : f64} : tensor<1x4xf32> -> tensor<1x4xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_axis(%a: tensor<1x4xf32>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %0 = qnn.softmax %a {axis = 2} : tensor<1x4xf32> -> tensor<1x4xf32>
+  return
+}
+
+// -----
+
+func.func @transpose_not_permutation(%a: tensor<1x2x3xf32>) {
+  // expected-error @+1 {{perm must be a permutation of 0..rank-1}}
+  %0 = qnn.transpose %a {perm = array<i64: 0, 0, 1>} : tensor<1x2x3xf32> -> tensor<1x1x2xf32>
+  return
+}
+
+// -----
+
+func.func @transpose_rank(%a: tensor<1x2x3xf32>) {
+  // expected-error @+1 {{perm has 2 entries for an input of rank 3}}
+  %0 = qnn.transpose %a {perm = array<i64: 1, 0>} : tensor<1x2x3xf32> -> tensor<2x1x3xf32>
+  return
+}
+
+// -----
+
+func.func @transpose_shape(%a: tensor<1x2x3xf32>) {
+  // expected-error @+1 {{result shape 3x1x2 does not match the permuted shape 3x2x1}}
+  %0 = qnn.transpose %a {perm = array<i64: 2, 1, 0>} : tensor<1x2x3xf32> -> tensor<3x1x2xf32>
+  return
+}
+
+// -----
+
+func.func @transpose_per_axis(%a: tensor<2x2x!quant.uniform<i8:f32:0, {0.5, 0.25}>>) {
+  // expected-error @+1 {{expects a float or per-tensor quantized input}}
+  %0 = qnn.transpose %a {perm = array<i64: 1, 0>} : tensor<2x2x!quant.uniform<i8:f32:0, {0.5, 0.25}>> -> tensor<2x2x!quant.uniform<i8:f32:0, {0.5, 0.25}>>
+  return
+}

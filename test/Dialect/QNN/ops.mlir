@@ -110,3 +110,18 @@ func.func @shapes(%x: tensor<1x2x8x!u4>, %l: tensor<1x5xf32>) -> (tensor<1x16x!u
   %2 = qnn.argmax %l {axis = -1, keepdims = false} : tensor<1x5xf32> -> tensor<1xi64>
   return %0, %1, %2 : tensor<1x16x!u4>, tensor<1x1xi64>, tensor<1xi64>
 }
+
+// CHECK-LABEL: func.func @import_float_ops
+func.func @import_float_ops(%a: tensor<1x2x8xf32>, %c: tensor<2x1xf32>, %q: tensor<1x2x8x!u4>) -> (tensor<1x2x8xf32>, tensor<1x2x8xf32>, tensor<1x2x8xf32>, tensor<1x8x2xf32>, tensor<8x2x1x!u4>) {
+  // CHECK: qnn.mul %{{.*}}, %{{.*}} : (tensor<1x2x8xf32>, tensor<2x1xf32>) -> tensor<1x2x8xf32>
+  %0 = qnn.mul %a, %c : (tensor<1x2x8xf32>, tensor<2x1xf32>) -> tensor<1x2x8xf32>
+  // CHECK: qnn.leaky_relu %{{.*}} {alpha = 1.000000e-01 : f64} : tensor<1x2x8xf32> -> tensor<1x2x8xf32>
+  %1 = qnn.leaky_relu %a {alpha = 0.1 : f64} : tensor<1x2x8xf32> -> tensor<1x2x8xf32>
+  // CHECK: qnn.softmax %{{.*}} {axis = -1 : i64} : tensor<1x2x8xf32> -> tensor<1x2x8xf32>
+  %2 = qnn.softmax %a {axis = -1} : tensor<1x2x8xf32> -> tensor<1x2x8xf32>
+  // CHECK: qnn.transpose %{{.*}} {perm = array<i64: 0, 2, 1>} : tensor<1x2x8xf32> -> tensor<1x8x2xf32>
+  %3 = qnn.transpose %a {perm = array<i64: 0, 2, 1>} : tensor<1x2x8xf32> -> tensor<1x8x2xf32>
+  // CHECK: qnn.transpose %{{.*}} {perm = array<i64: 2, 1, 0>} : tensor<1x2x8x!quant.uniform<u8<0:15>:f32, 6.250000e-02>> -> tensor<8x2x1x!quant.uniform<u8<0:15>:f32, 6.250000e-02>>
+  %4 = qnn.transpose %q {perm = array<i64: 2, 1, 0>} : tensor<1x2x8x!u4> -> tensor<8x2x1x!u4>
+  return %0, %1, %2, %3, %4 : tensor<1x2x8xf32>, tensor<1x2x8xf32>, tensor<1x2x8xf32>, tensor<1x8x2xf32>, tensor<8x2x1x!u4>
+}
