@@ -203,6 +203,10 @@ private:
   LogicalResult visit(ClampOp op);
   LogicalResult visit(ReshapeOp op);
   LogicalResult visit(ArgMaxOp op);
+  LogicalResult visit(MulOp op);
+  LogicalResult visit(LeakyReluOp op);
+  LogicalResult visit(SoftmaxOp op);
+  LogicalResult visit(TransposeOp op);
   LogicalResult visit(arith::ConstantOp op);
   LogicalResult visit(func::ReturnOp op);
 };
@@ -869,6 +873,74 @@ LogicalResult Interpreter::Impl::visit(ArgMaxOp op) {
   return success();
 }
 
+LogicalResult Interpreter::Impl::visit(MulOp op) {
+  FailureOr<Buffer *> out = allocate(op, op.getResult());
+  if (failed(out))
+    return failure();
+  Buffer *lhs = lookup(op.getLhs()), *rhs = lookup(op.getRhs());
+  Buffer *result = *out;
+  Broadcast b = makeBroadcast(op.getLhs().getType(), op.getRhs().getType(),
+                              op.getType());
+  steps.push_back([=]() {
+    const float *x = lhs->floats.data(), *y = rhs->floats.data();
+    float *z = result->floats.data();
+    b.forEach([&](int64_t o, int64_t i, int64_t j) { z[o] = x[i] * y[j]; });
+    return success();
+  });
+  return success();
+}
+
+LogicalResult Interpreter::Impl::visit(LeakyReluOp op) {
+  FailureOr<Buffer *> out = allocate(op, op.getResult());
+  if (failed(out))
+    return failure();
+  Buffer *in = lookup(op.getInput()), *result = *out;
+  // ONNX's alpha is a float32 attribute.
+  float alpha = static_cast<float>(op.getAlpha().convertToDouble());
+  steps.push_back([=]() {
+    for (int64_t e = 0; e < in->size(); ++e) {
+      float x = in->floats[e];
+      result->floats[e] = x >= 0.0f ? x : alpha * x;
+    }
+    return success();
+  });
+  return success();
+}
+
+LogicalResult Interpreter::Impl::visit(SoftmaxOp op) {
+  FailureOr<Buffer *> out = allocate(op, op.getResult());
+  if (failed(out))
+    return failure();
+  Buffer *in = lookup(op.getInput()), *result = *out;
+  int64_t rank = op.getType().getRank();
+  int32_t axis = static_cast<int32_t>(op.getAxis() < 0 ? op.getAxis() + rank
+                                                       : op.getAxis());
+  ChannelLayout layout = layoutAround(op.getType().getShape(), axis);
+  steps.push_back([=]() {
+    softmax(layout, in->floats.data(), result->floats.data());
+    return success();
+  });
+  return success();
+}
+
+LogicalResult Interpreter::Impl::visit(TransposeOp op) {
+  FailureOr<Buffer *> out = allocate(op, op.getResult());
+  if (failed(out))
+    return failure();
+  Buffer *in = lookup(op.getInput()), *result = *out;
+  ArrayRef<int64_t> inShape = op.getInput().getType().getShape();
+  std::vector<int64_t> shape(inShape.begin(), inShape.end());
+  std::vector<int64_t> perm(op.getPerm().begin(), op.getPerm().end());
+  steps.push_back([=]() {
+    if (in->isFloat)
+      transpose(shape, perm, in->floats.data(), result->floats.data());
+    else
+      transpose(shape, perm, in->ints.data(), result->ints.data());
+    return success();
+  });
+  return success();
+}
+
 LogicalResult Interpreter::Impl::visit(func::ReturnOp op) {
   for (Value v : op.getOperands()) {
     auto type = cast<RankedTensorType>(v.getType());
@@ -920,8 +992,8 @@ LogicalResult Interpreter::Impl::prepare(func::FuncOp func) {
         llvm::TypeSwitch<Operation *, LogicalResult>(&op)
             .Case<ConstantOp, QuantizeOp, DequantizeOp, RequantizeOp, ConvOp,
                   RecurrentConvOp, DenseOp, MaxPoolOp, AvgPoolOp, AddOp,
-                  ClampOp, ReshapeOp, ArgMaxOp, arith::ConstantOp,
-                  func::ReturnOp>(
+                  ClampOp, ReshapeOp, ArgMaxOp, MulOp, LeakyReluOp,
+                  SoftmaxOp, TransposeOp, arith::ConstantOp, func::ReturnOp>(
                 [&](auto concrete) { return visit(concrete); })
             .Default([&](Operation *other) {
               return other->emitOpError(
