@@ -13,8 +13,11 @@ in one process through --each, at the optimization level the manifest
 says). Then per model:
 
   * quantized outputs (step > 0): each value identical, off by exactly one
-    step (ORT computes QDQ graphs in float32 and can land on the other side
-    of a rounding tie, DESIGN.md), or worse;
+    step (each case is listed), or worse. One step happens at rounding
+    ties: ORT computes QDQ graphs in float32, and where a requantization
+    multiplier sx*sw/sy is not a binary fraction the golden model's 31-bit
+    multiplier decides an exact tie by the sign of its own rounding error,
+    not half to even (docs/golden-model.md, "Exact ties");
   * float outputs (no step): within rtol 1e-4 / atol 1e-5 of ORT (float32
     accumulation order differs), else worse;
   * argmax of every multi-element output per sample (value of one-element
@@ -91,6 +94,12 @@ def compare(golden, ort, meta):
             agree &= g[:, offset] == o[:, offset]
         offset += size
     r["argmax_agree"] = int(agree.sum())
+    # Where the quantized values differ by one step: (sample, value index,
+    # golden, ORT).
+    cols = np.nonzero(quantized)[0]
+    rows_, idx = np.nonzero((in_steps > 0) & (in_steps <= 1 + 1e-6))
+    r["one_step_cases"] = [(int(s), int(cols[c]), float(g[s, cols[c]]), float(o[s, cols[c]]))
+                           for s, c in zip(rows_, idx)]
     return r
 
 
@@ -193,6 +202,10 @@ def main():
               (r["name"], r["form"], r["samples"], r["values"], r["identical"], r["one_step"],
                r["float_close"], r["worse_quantized"] + r["worse_float"], r["argmax_agree"],
                r["samples"]))
+    for r in rows:
+        for s, e, gv, ov in r["one_step_cases"]:
+            print("ONE-STEP: %s sample %d value %d: golden %.9g, ORT %.9g" %
+                  (r["name"], s, e, gv, ov))
     for name, why in skipped:
         print("SKIPPED: %s: %s" % (name, why))
     for f in failures:
