@@ -587,6 +587,11 @@ LogicalResult ClampOp::verify() {
     newMax = static_cast<int64_t>(std::max<double>(hi, newMin - 1.0));
   if (newMin > newMax)
     return emitOpError("clamp range does not intersect the storage range");
+  // Upstream quant types need storage min < max; a constant output is not
+  // a quantized tensor we can type.
+  if (newMin == newMax)
+    return emitOpError() << "clamp leaves the single value " << newMin
+                         << ", which no quantized type can hold";
   auto in = cast<UniformQuantizedType>(q);
   auto expected = UniformQuantizedType::get(
       in.getFlags(), in.getStorageType(), in.getExpressedType(), in.getScale(),

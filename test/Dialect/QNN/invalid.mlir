@@ -545,6 +545,14 @@ func.func @clamp_disjoint(%x: tensor<2x!quant.uniform<u8<0:15>:f32, 0.5>>) {
 
 // -----
 
+func.func @clamp_single_value(%x: tensor<2x!quant.uniform<u8<0:15>:f32, 0.5>>) {
+  // expected-error @+1 {{clamp leaves the single value 5, which no quantized type can hold}}
+  %0 = qnn.clamp %x {min = 5.0 : f64, max = 5.0 : f64} : tensor<2x!quant.uniform<u8<0:15>:f32, 0.5>> -> tensor<2x!quant.uniform<u8<0:15>:f32, 0.5>>
+  return
+}
+
+// -----
+
 func.func @clamp_result_type(%x: tensor<2x!quant.uniform<u8:f32, 0.5>>) {
   // expected-error @+1 {{result element type must be '!quant.uniform<u8<0:15>:f32, 5.000000e-01>' (the input type narrowed to the clamp)}}
   %0 = qnn.clamp %x {min = 0.0 : f64, max = 15.0 : f64} : tensor<2x!quant.uniform<u8:f32, 0.5>> -> tensor<2x!quant.uniform<u8:f32, 0.5>>
