@@ -29,3 +29,12 @@ config.substitutions.append(("%models", os.path.join(config.qrcnn_obj_root, "tes
 
 if os.path.isdir(config.mitdb_dir):
     config.available_features.add("mitdb")
+
+# Tools some tests build or run generated code with (scripts/install-deps.sh
+# installs all of them; a test needing a missing one is UNSUPPORTED).
+import shutil
+for tool, feature in [("cmake", "cmake"), ("c++", "host-cxx"),
+                      ("arm-none-eabi-g++", "arm-none-eabi"),
+                      ("qemu-system-arm", "qemu-system-arm")]:
+    if shutil.which(tool):
+        config.available_features.add(feature)

@@ -1,5 +1,6 @@
 //===- qrcnn-opt.cpp - mlir-opt with the qrcnn dialects and passes --------===//
 #include "qrcnn/Pipeline/Pipeline.h"
+#include "qrcnn/Target/Target.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -12,6 +13,11 @@ int main(int argc, char **argv) {
   qrcnn::registerQRCNNDialects(registry);
   mlir::registerAllPasses();
   qrcnn::registerQRCNNPasses();
+  // Each backend's own passes (e.g. qnn-cpu-*).
+  qrcnn::TargetRegistry targets;
+  qrcnn::registerBuiltinTargets(targets);
+  for (const std::unique_ptr<qrcnn::Target> &target : targets.getTargets())
+    target->registerPasses();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "qrcnn optimizer driver\n", registry));
 }

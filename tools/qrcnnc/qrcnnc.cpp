@@ -1,6 +1,6 @@
 //===- qrcnnc.cpp - the qrcnn compiler driver -----------------------------===//
 //
-//   qrcnnc MODEL --target mlir|cpp|hls -o OUT
+//   qrcnnc MODEL --target TARGET -o OUT [--name NAME]
 //   qrcnnc MODEL --run INPUTS.f32 -o OUTPUTS.f32
 //
 // MODEL is an ONNX file or qnn IR text (.mlir). Exit codes: 0 success,
@@ -11,6 +11,8 @@
 #include "qrcnn/Interpreter/RunSamples.h"
 #include "qrcnn/Import/ONNXImporter.h"
 #include "qrcnn/Pipeline/Pipeline.h"
+#include "qrcnn/Target/Emission.h"
+#include "qrcnn/Target/Target.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -50,6 +52,8 @@ struct DriverOptions {
   bool noFold = false;
   bool importOnly = false;
   bool stats = false;
+  std::string name;
+  std::vector<std::string> targetPlugins;
   std::string requant;
   std::string runMeta;
 };
@@ -112,7 +116,7 @@ void configureIRPrinting(PassManager &pm, const DriverOptions &options) {
       /*printAfterOnlyOnFailure=*/false, llvm::errs());
 }
 
-int runCompiler(const DriverOptions &options) {
+int runCompiler(const DriverOptions &options, qrcnn::Target &target) {
   DialectRegistry registry;
   qrcnn::registerQRCNNDialects(registry);
   MLIRContext context(registry);
@@ -146,6 +150,16 @@ int runCompiler(const DriverOptions &options) {
   pipelineOptions.noFold = options.noFold;
   pipelineOptions.report = options.stats;
   qrcnn::populateQNNPipeline(pm, pipelineOptions);
+  qrcnn::EmitContext emitContext;
+  emitContext.outputPath = options.output;
+  emitContext.name = options.name;
+  emitContext.modelPath = options.model;
+  emitContext.report = &llvm::outs();
+  if (target.getOutputKind() == qrcnn::OutputKind::File &&
+      options.output == "-")
+    emitContext.report = nullptr;
+  if (options.runInputs.empty())
+    target.buildPipeline(pm, emitContext);
   if (failed(pm.run(*module)))
     return kUserError;
 
@@ -157,24 +171,34 @@ int runCompiler(const DriverOptions &options) {
       return error.empty() ? kUserError : fail(error);
     return kSuccess;
   }
-  if (options.target != "mlir")
-    return fail("target '" + options.target +
-                "' is not built yet (issues #5 and #6)");
+  return failed(target.emit(*module, emitContext)) ? kUserError : kSuccess;
+}
 
-  std::string error;
-  std::unique_ptr<llvm::ToolOutputFile> out =
-      openOutputFile(options.output, &error);
-  if (!out)
-    return fail(error);
-  module->print(out->os());
-  out->keep();
-  return kSuccess;
+/// Plugins must register their targets before the command line is parsed
+/// (their options are part of it), so `--load-target` is read first.
+std::vector<std::string> findTargetPlugins(int argc, char **argv) {
+  std::vector<std::string> plugins;
+  llvm::StringRef flag = "--load-target";
+  for (int i = 1; i < argc; ++i) {
+    llvm::StringRef arg = argv[i];
+    if (arg == flag && i + 1 < argc)
+      plugins.push_back(argv[++i]);
+    else if (arg.consume_front(flag) && arg.consume_front("="))
+      plugins.push_back(arg.str());
+  }
+  return plugins;
 }
 
 } // namespace
 
 int main(int argc, char **argv) {
   DriverOptions options;
+  qrcnn::TargetRegistry targets;
+  qrcnn::registerBuiltinTargets(targets);
+  for (const std::string &plugin : findTargetPlugins(argc, argv))
+    if (llvm::Error err = qrcnn::loadTargetPlugin(plugin, targets))
+      return fail(llvm::toString(std::move(err)));
+
   CLI::App app{"qrcnnc: compile quantized (recurrent) convolutional networks "
                "from ONNX to C++ or HLS C++",
                "qrcnnc"};
@@ -184,13 +208,19 @@ int main(int argc, char **argv) {
   app.add_option("model", options.model,
                  "Input model: ONNX (.onnx) or qnn IR (.mlir)")
       ->required();
-  app.add_option("--target", options.target,
-                 "What to produce: mlir (the optimized qnn IR), cpp, hls")
-      ->check(CLI::IsMember({"mlir", "cpp", "hls"}))
+  app.add_option("--target", options.target, targets.getHelpText())
+      ->check(CLI::IsMember(targets.getNames()))
       ->default_str("mlir");
   app.add_option("-o,--output", options.output,
-                 "Output file or folder; '-' is stdout (mlir only)")
+                 "Output file or folder (per target); '-' is stdout")
       ->default_str("-");
+  app.add_option("--name", options.name,
+                 "C identifier naming the generated model (files, functions, "
+                 "constants); default: from the model's file name");
+  app.add_option("--load-target", options.targetPlugins,
+                 "Load a target plugin (shared library, see "
+                 "docs/adding-a-backend.md); repeatable")
+      ->allow_extra_args(false);
   app.add_option("--run", options.runInputs,
                  "Run the model (golden model) on raw little-endian float32 "
                  "inputs, samples concatenated; write float32 outputs to -o");
@@ -220,6 +250,19 @@ int main(int argc, char **argv) {
                "Report to stderr (as remarks): layer parameters before and "
                "after folding, each layer's accumulator range and width");
 
+  // Each target's own options, in a group titled after it.
+  std::vector<std::pair<qrcnn::Target *, CLI::Option_group *>> targetGroups;
+  for (const std::unique_ptr<qrcnn::Target> &target : targets.getTargets()) {
+    CLI::Option_group *group = app.add_option_group(
+        "--target " + target->getName().str(),
+        "Options of --target " + target->getName().str());
+    target->addOptions(*group);
+    if (group->get_options().empty())
+      app.remove_subcommand(group);
+    else
+      targetGroups.emplace_back(target.get(), group);
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success &e) {
@@ -230,10 +273,29 @@ int main(int argc, char **argv) {
   }
   if (options.output.empty())
     options.output = "-";
-  if (options.output == "-" && options.target != "mlir" &&
+  qrcnn::Target *target = targets.lookup(options.target);
+  if (!target)
+    return fail(llvm::Twine("target '") + options.target +
+                "' is not built yet (" + targets.lookupPlanned(options.target) +
+                ")");
+  for (auto &[owner, group] : targetGroups)
+    for (const CLI::Option *option : group->get_options())
+      if (option->count() && owner != target)
+        return fail(llvm::Twine(option->get_name()) +
+                    " is an option of --target " + owner->getName() +
+                    ", not of --target " + options.target);
+  if (options.output == "-" &&
+      target->getOutputKind() == qrcnn::OutputKind::Folder &&
       options.runInputs.empty())
     return fail("--target " + options.target + " writes a folder: give -o DIR");
+  if (options.name.empty())
+    options.name = qrcnn::target::makeCIdentifier(
+        llvm::sys::path::stem(options.model));
+  else if (!qrcnn::target::isValidCIdentifier(options.name))
+    return fail("--name '" + options.name +
+                "' is not a C identifier (letters, digits and '_', starting "
+                "with a letter, not a keyword)");
   if (!options.runInputs.empty() && options.output == "-")
     return fail("--run writes raw float32 outputs: give -o FILE");
-  return runCompiler(options);
+  return runCompiler(options, *target);
 }

@@ -1,0 +1,62 @@
+//===- CppTarget.h - the CPU backend (`--target cpp`) -----------*- C++ -*-===//
+//
+// `qrcnnc MODEL --target cpp -o DIR [--name NAME]` writes a self-contained
+// folder: NAME.h (the API), NAME.cpp (the network, printed by EmitC, plus
+// the extern "C" wrappers), a CMakeLists.txt building a static library and
+// NAME_harness, the harness source and a README. The steps are reusable
+// functions (wrapped by the passes in Passes.td) so tests and other
+// backends can call them.
+//
+//===----------------------------------------------------------------------===//
+#ifndef QRCNN_TARGET_CPP_CPPTARGET_H
+#define QRCNN_TARGET_CPP_CPPTARGET_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/LogicalResult.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <string>
+
+namespace qrcnn::cpp {
+
+/// Attribute on a packed global: the number of 4-bit values it holds.
+constexpr llvm::StringLiteral kPackedInt4AttrName = "qnn.packed_int4";
+
+/// qnn-cpu-pack-weights: packs 4-bit constant globals two per byte and
+/// rewrites their loads. Returns the bytes saved through `savedBytes`.
+mlir::LogicalResult packInt4Globals(mlir::ModuleOp module,
+                                    int64_t *packedGlobals = nullptr,
+                                    int64_t *savedBytes = nullptr);
+
+/// qnn-cpu-reorder-conv-loops: see Passes.td. Returns the number of nests
+/// reordered and the bytes of accumulator rows added.
+mlir::LogicalResult reorderConvLoops(mlir::ModuleOp module,
+                                     int64_t *reordered = nullptr,
+                                     int64_t *rowBytes = nullptr);
+
+/// qnn-cpu-prepare-emitc: see Passes.td.
+mlir::LogicalResult prepareEmitCForCpp(mlir::ModuleOp module,
+                                       llvm::StringRef name);
+
+/// Names of the entries after prepareEmitCForCpp.
+std::string getFloatEntryName(llvm::StringRef name);
+std::string getIntEntryName(llvm::StringRef name);
+
+struct CppPipelineOptions {
+  std::string name = "model";
+};
+
+/// qnn-lower-to-loops, the CPU loop passes and the conversion to EmitC:
+/// everything after the qnn pipeline up to what emitc::translateToCpp
+/// prints.
+void buildCppPipeline(mlir::OpPassManager &pm,
+                      const CppPipelineOptions &options);
+
+/// Registers the passes above (for qrcnn-opt).
+void registerCppTargetPasses();
+
+} // namespace qrcnn::cpp
+
+#endif // QRCNN_TARGET_CPP_CPPTARGET_H

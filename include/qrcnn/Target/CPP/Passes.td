@@ -1,0 +1,91 @@
+//===- Passes.td - passes of the CPU backend ---------------*- tablegen -*-===//
+//
+// The CPU target's own steps between qnn-lower-to-loops and EmitC (see
+// `qrcnnc --target cpp --print-ir-after-all`). Flags `qnn-cpu-verb-noun`;
+// each has a lit test of the same name in test/Target/CPP.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QRCNN_TARGET_CPP_PASSES_TD
+#define QRCNN_TARGET_CPP_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def CpuPackWeights : Pass<"qnn-cpu-pack-weights", "::mlir::ModuleOp"> {
+  let summary = "Store 4-bit constant globals two values per byte";
+  let description = [{
+    A constant `memref.global` whose `qnn.quant_type` has a storage width of
+    at most 4 bits (int4 weights, uint4 constants) becomes a
+    `memref<ceil(N/2) x i8>` holding two values per byte, low nibble first
+    (runtime/include/qrcnn/int4.h, ONNX's INT4 layout), and every
+    `memref.load` from it becomes a byte load plus nibble extraction and
+    sign extension, `(((byte >> 4*(i % 2)) & 15) ^ 8) - 8` for signed values.
+    The global keeps `qnn.quant_type` and gets `qnn.packed_int4`; the
+    integer entry's `qnn.constant_bytes` shrinks accordingly. A global used
+    other than through loads stays unpacked.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+  let statistics = [
+    Statistic<"numPackedGlobals", "packed-globals", "Globals packed">,
+    Statistic<"numSavedBytes", "saved-bytes", "Bytes saved by packing">,
+  ];
+}
+
+def CpuReorderConvLoops : Pass<"qnn-cpu-reorder-conv-loops", "::mlir::ModuleOp"> {
+  let summary = "Put the output positions of a 1-D conv innermost, over a row of accumulators";
+  let description = [{
+    qnn-lower-to-loops emits a conv as `for t: for co: acc = sum_{ci,k}
+    x[ci, t*s + k*d - pad] * w[co,ci,k]; requantize; (pool); store`: one
+    scalar accumulation per output, with the padding test and the weight
+    load in the innermost loop. For the 1-D case a CPU wants the position
+    loop innermost so the compiler vectorizes it, and the weights hoisted
+    out of it. This pass rewrites every such nest into
+
+        for co:
+          for tc < TC: row[tc] = bias[co]
+          for ci: for k:
+            w = weight[co, ci, k]
+            for tc in [lo(k), hi(k)): row[tc] += (x[ci, tc*s + k*d - pad] - zx) * w
+          for t: (the original tail, reading row[...] instead of summing)
+
+    where `row` is a static accumulator buffer (`<func>_acc_row_iN`, sized
+    for the longest row) and `[lo, hi)` are the positions whose tap lies
+    inside the input: the padding test leaves the loop, which is exact
+    because a padded tap contributes (zx - zx) * w = 0 (checked by folding
+    the tap with the test false). The sum is the same integer sum in
+    another order. The match is structural: any two perfectly nested
+    parallel loops around such a reduction whose only dependence on the
+    outer loop is one position value (a 2-D conv is reordered around its
+    two innermost parallel loops, padding tests that do not depend on the
+    position stay in the loop); nests of another shape (dense layers) are
+    left as they are.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+  let statistics = [
+    Statistic<"numReordered", "reordered-convs", "Conv nests reordered">,
+    Statistic<"numRowBytes", "row-bytes", "Bytes of accumulator rows">,
+  ];
+}
+
+def CpuPrepareEmitC : Pass<"qnn-cpu-prepare-emitc", "::mlir::ModuleOp"> {
+  let summary = "Name, hide and include what the EmitC module needs as C++";
+  let description = [{
+    Runs after the conversion to EmitC. The float and integer entries become
+    `static` functions `<name>_float_entry` / `<name>_int_entry` (the
+    public extern "C" API in <name>.cpp wraps them), every other function
+    and global is `static`, and the standard headers the printed code
+    needs (`stdint.h`, `stddef.h`) are included. Nothing then has external
+    linkage except the API, so several generated models link into one
+    program.
+  }];
+  let options = [
+    Option<"name", "name", "std::string", "\"model\"",
+           "C identifier prefixing the entries">,
+  ];
+  let dependentDialects = ["::mlir::emitc::EmitCDialect"];
+}
+
+#endif // QRCNN_TARGET_CPP_PASSES_TD

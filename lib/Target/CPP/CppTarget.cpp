@@ -1,0 +1,402 @@
+//===- CppTarget.cpp - `--target cpp`: a C++ library for CPUs and MCUs ----===//
+//
+// The pipeline (buildCppPipeline) does the work in IR: qnn-lower-to-loops,
+// 4-bit packing, the conversion to EmitC and the last touches for C++.
+// emit() then prints the module with emitc::translateToCpp and fills the
+// small templates in templates/ (compiled in by qrcnn_embed_files) for the
+// fixed files: the API header and its wrappers, the harness, CMakeLists.txt
+// and README.md.
+//
+//===----------------------------------------------------------------------===//
+#include "qrcnn/Target/CPP/CppTarget.h"
+#include "qrcnn/Target/CPP/Passes.h"
+
+#include "qrcnn/Conversion/Passes.h"
+#include "qrcnn/Target/Emission.h"
+#include "qrcnn/Target/ModelInterface.h"
+#include "qrcnn/Target/Target.h"
+
+#include "mlir/Dialect/EmitC/IR/EmitC.h"
+#include "mlir/Dialect/Quant/QuantTypes.h"
+#include "mlir/Target/Cpp/CppEmitter.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+using namespace mlir;
+using namespace qrcnn;
+using namespace qrcnn::target;
+
+#ifndef QRCNN_VERSION
+#define QRCNN_VERSION "unknown"
+#endif
+
+namespace {
+// kCppTemplates[] = {{"model.h.in", ...}, ...} (lib/Target/CPP/templates).
+#include "qrcnn/Target/CPP/Templates.inc"
+
+StringRef getTemplate(StringRef path) {
+  for (const EmbeddedFile &file : kCppTemplates)
+    if (file.path == path)
+      return file.contents;
+  llvm::report_fatal_error("missing CPU template " + path);
+}
+} // namespace
+
+void qrcnn::cpp::buildCppPipeline(OpPassManager &pm,
+                                  const CppPipelineOptions &options) {
+  pm.addPass(qnn::createLowerToLoops());
+  pm.addPass(createCpuReorderConvLoops());
+  pm.addPass(createCanonicalizerPass());
+  // The position range of a tap depends on the tap only: out of the
+  // channel loop with it.
+  pm.addPass(createLoopInvariantCodeMotionPass());
+  pm.addPass(createCpuPackWeights());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(qnn::createConvertLoopsToEmitC());
+  CpuPrepareEmitCOptions prepare;
+  prepare.name = options.name;
+  pm.addPass(createCpuPrepareEmitC(prepare));
+}
+
+void qrcnn::cpp::registerCppTargetPasses() { registerCpuPasses(); }
+
+namespace {
+
+/// `float[1][1][180]`.
+std::string describe(const EntryArgument &arg) {
+  std::string text = arg.cType;
+  for (int64_t d : arg.shape)
+    text += "[" + std::to_string(d) + "]";
+  return text;
+}
+
+/// C spelling of a float constant that reads back as the same float.
+std::string floatLiteral(double value) {
+  char buffer[32];
+  snprintf(buffer, sizeof buffer, "%.9g", static_cast<double>(static_cast<float>(value)));
+  std::string text = buffer;
+  if (!StringRef(text).contains_insensitive('e') && !StringRef(text).contains('.'))
+    text += ".0";
+  return text + "f";
+}
+
+/// How an entry parameter `arg` of C type `cType` is viewed as the shaped
+/// array EmitC's entry takes: `reinterpret_cast<int8_t (*)[1][180]>(p)`.
+std::string viewAs(const EntryArgument &arg, StringRef internalType,
+                   StringRef pointer, bool isConst) {
+  std::string target = internalType.str();
+  if (arg.shape.size() <= 1) {
+    target += " *";
+  } else {
+    target += " (*)";
+    for (int64_t d : ArrayRef<int64_t>(arg.shape).drop_front())
+      target += "[" + std::to_string(d) + "]";
+  }
+  std::string source = pointer.str();
+  if (isConst)
+    source = "const_cast<" + arg.cType + " *>(" + source + ")";
+  return "reinterpret_cast<" + target + ">(" + source + ")";
+}
+
+/// The element type EmitC prints for an entry argument (signless integers
+/// print as signed).
+std::string getInternalCType(FunctionOpInterface func, unsigned index) {
+  auto array = cast<emitc::ArrayType>(func.getArgumentTypes()[index]);
+  Type element = array.getElementType();
+  if (element.isF32())
+    return "float";
+  auto integer = cast<IntegerType>(element);
+  return getCIntegerType(integer.getWidth(), !integer.isUnsigned());
+}
+
+struct ApiText {
+  std::string constants, declarations, wrappers;
+  std::string harnessBuffers, harnessRun;
+  std::string inputDescription, outputDescription, summary;
+  std::string apiExample, apiTable;
+  int64_t inputFloats = 0, outputFloats = 0;
+};
+
+std::string argName(StringRef kind, size_t index, size_t count) {
+  return count == 1 ? kind.str() : (kind + Twine(index)).str();
+}
+
+std::string macroName(StringRef prefix, StringRef kind, size_t index,
+                      size_t count, StringRef what) {
+  return (prefix + "_" + StringRef(argName(kind, index, count)).upper() + "_" +
+          what)
+      .str();
+}
+
+void addQuantConstants(std::string &out, StringRef prefix, StringRef kind,
+                       size_t index, size_t count, const EntryArgument &arg) {
+  if (!arg.quant)
+    return;
+  if (auto q = dyn_cast<quant::UniformQuantizedType>(arg.quant)) {
+    out += "#define " + macroName(prefix, kind, index, count, "SCALE") + " " +
+           floatLiteral(q.getScale()) + "\n";
+    out += "#define " + macroName(prefix, kind, index, count, "ZERO_POINT") +
+           " " + std::to_string(q.getZeroPoint()) + "\n";
+  } else if (auto q = dyn_cast<quant::UniformQuantizedPerAxisType>(arg.quant)) {
+    std::vector<std::string> scales, zeros;
+    for (double s : q.getScales())
+      scales.push_back(floatLiteral(s));
+    for (int64_t z : q.getZeroPoints())
+      zeros.push_back(std::to_string(z));
+    out += "/* Per-channel quantization along axis " +
+           std::to_string(q.getQuantizedDimension()) +
+           " (initializer lists). */\n";
+    out += "#define " + macroName(prefix, kind, index, count, "SCALES") +
+           " {" + llvm::join(scales, ", ") + "}\n";
+    out += "#define " + macroName(prefix, kind, index, count, "ZERO_POINTS") +
+           " {" + llvm::join(zeros, ", ") + "}\n";
+  }
+}
+
+ApiText buildApiText(const ModelInterface &model, StringRef name,
+                     StringRef prefix, int64_t constantBytes,
+                     int64_t bufferBytes) {
+  ApiText api;
+  const Entry &floatEntry = model.floatEntry;
+  const Entry &intEntry = model.intEntry;
+  size_t numInputs = floatEntry.inputs.size();
+  size_t numOutputs = floatEntry.outputs.size();
+
+  std::vector<std::string> inputDescriptions, outputDescriptions;
+  for (auto [i, arg] : llvm::enumerate(floatEntry.inputs)) {
+    const EntryArgument &intArg = intEntry.inputs[i];
+    api.constants += "/* " + StringRef(argName("input", i, numInputs)).str() +
+                     ": " + describe(arg) + "; integer API: " +
+                     describe(intArg) + " */\n";
+    api.constants += "#define " +
+                     macroName(prefix, "input", i, numInputs, "SIZE") + " " +
+                     std::to_string(arg.numElements) + "\n";
+    addQuantConstants(api.constants, prefix, "input", i, numInputs, intArg);
+    inputDescriptions.push_back(describe(arg));
+    api.inputFloats += arg.numElements;
+  }
+  for (auto [i, arg] : llvm::enumerate(floatEntry.outputs)) {
+    const EntryArgument &intArg = intEntry.outputs[i];
+    api.constants += "/* " + StringRef(argName("output", i, numOutputs)).str() +
+                     ": " + describe(arg) + "; integer API: " +
+                     describe(intArg) + " */\n";
+    api.constants += "#define " +
+                     macroName(prefix, "output", i, numOutputs, "SIZE") + " " +
+                     std::to_string(arg.numElements) + "\n";
+    addQuantConstants(api.constants, prefix, "output", i, numOutputs, intArg);
+    outputDescriptions.push_back(describe(arg));
+    api.outputFloats += arg.numElements;
+  }
+  api.constants += "/* Memory (bytes). */\n";
+  api.constants += "#define " + prefix.str() + "_CONSTANT_BYTES " +
+                   std::to_string(constantBytes) + "\n";
+  api.constants += "#define " + prefix.str() + "_BUFFER_BYTES " +
+                   std::to_string(bufferBytes) + "\n";
+  api.constants += "#define " + prefix.str() + "_STACK_BYTES " +
+                   std::to_string(model.stagingBytes) + "\n";
+  api.inputDescription = llvm::join(inputDescriptions, ", ");
+  api.outputDescription = llvm::join(outputDescriptions, ", ");
+  api.summary = "Inputs: " + api.inputDescription +
+                ". Outputs: " + api.outputDescription + ".";
+
+  // Declarations and wrappers for both entries.
+  auto addEntry = [&](const Entry &entry, StringRef function,
+                      StringRef internal, StringRef doc) {
+    std::vector<std::string> params, args;
+    for (auto [i, arg] : llvm::enumerate(entry.inputs)) {
+      std::string param = argName("input", i, numInputs);
+      params.push_back("const " + arg.cType + " *" + param);
+      args.push_back(viewAs(arg, getInternalCType(entry.op, i), param, true));
+    }
+    for (auto [i, arg] : llvm::enumerate(entry.outputs)) {
+      std::string param = argName("output", i, numOutputs);
+      params.push_back(arg.cType + " *" + param);
+      args.push_back(viewAs(arg, getInternalCType(entry.op, numInputs + i),
+                            param, false));
+    }
+    std::string signature =
+        "void " + function.str() + "(" + llvm::join(params, ", ") + ")";
+    api.declarations += doc.str() + signature + ";\n\n";
+    api.wrappers += "extern \"C\" " + signature + " {\n  " + internal.str() +
+                    "(" + llvm::join(args, ",\n      ") + ");\n}\n\n";
+    api.apiTable += "| `" + signature + "` | " +
+                    StringRef(doc).trim().drop_front(3).drop_back(3).str() +
+                    " |\n";
+  };
+  api.apiTable = "| function | what |\n|---|---|\n";
+  addEntry(floatEntry, (name + "_run").str(), cpp::getFloatEntryName(name),
+           "/* One inference on float data: quantizes the input(s), runs the "
+           "integer network, writes dequantized output(s). */\n");
+  addEntry(intEntry, (name + "_run_int").str(), cpp::getIntEntryName(name),
+           "/* One inference on stored integers: quantized input(s) in, "
+           "integer output(s) out (accumulators, activations or class "
+           "indices). */\n");
+
+  // Harness: one sample from `inputs` to `outputs` (float32).
+  std::vector<std::string> callArgs;
+  int64_t offset = 0;
+  for (const EntryArgument &arg : floatEntry.inputs) {
+    callArgs.push_back("inputs + " + std::to_string(offset));
+    offset += arg.numElements;
+  }
+  std::string conversions;
+  offset = 0;
+  for (auto [i, arg] : llvm::enumerate(floatEntry.outputs)) {
+    if (arg.cType == "float") {
+      callArgs.push_back("outputs + " + std::to_string(offset));
+    } else {
+      std::string buffer = "output" + std::to_string(i);
+      api.harnessBuffers += "static " + arg.cType + " " + buffer + "[" +
+                            std::to_string(arg.numElements) + "];\n";
+      callArgs.push_back(buffer);
+      conversions += "  for (int i = 0; i < " +
+                     std::to_string(arg.numElements) + "; ++i)\n    outputs[" +
+                     std::to_string(offset) + " + i] = (float)" + buffer +
+                     "[i];\n";
+    }
+    offset += arg.numElements;
+  }
+  api.harnessRun = "  " + name.str() + "_run(" + llvm::join(callArgs, ", ") +
+                   ");\n" + conversions;
+  if (!api.harnessRun.empty() && api.harnessRun.back() == '\n')
+    api.harnessRun.pop_back();
+
+  // README example.
+  std::string example;
+  for (auto [i, arg] : llvm::enumerate(floatEntry.inputs))
+    example += "static float " + argName("input", i, numInputs) + "[" +
+               macroName(prefix, "input", i, numInputs, "SIZE") + "];\n";
+  for (auto [i, arg] : llvm::enumerate(floatEntry.outputs))
+    example += "static " + arg.cType + " " +
+               argName("output", i, numOutputs) + "[" +
+               macroName(prefix, "output", i, numOutputs, "SIZE") + "];\n";
+  std::vector<std::string> names;
+  for (size_t i = 0; i < numInputs; ++i)
+    names.push_back(argName("input", i, numInputs));
+  for (size_t i = 0; i < numOutputs; ++i)
+    names.push_back(argName("output", i, numOutputs));
+  example += "/* fill input, then: */\n" + name.str() + "_run(" +
+             llvm::join(names, ", ") + ");";
+  api.apiExample = example;
+  return api;
+}
+
+class CppTarget final : public Target {
+public:
+  StringRef getName() const override { return "cpp"; }
+  StringRef getDescription() const override {
+    return "a C++ library with a C API for CPUs and microcontrollers "
+           "(folder: NAME.h, NAME.cpp, harness, CMakeLists.txt, README.md)";
+  }
+  OutputKind getOutputKind() const override { return OutputKind::Folder; }
+
+  void buildPipeline(OpPassManager &pm,
+                     const EmitContext &context) const override {
+    cpp::CppPipelineOptions options;
+    options.name = context.name;
+    cpp::buildCppPipeline(pm, options);
+  }
+
+  void registerPasses() const override { cpp::registerCppTargetPasses(); }
+
+  LogicalResult emit(ModuleOp module, const EmitContext &context) override;
+};
+
+LogicalResult CppTarget::emit(ModuleOp module, const EmitContext &context) {
+  FailureOr<ModelInterface> model = getModelInterface(module);
+  if (failed(model))
+    return failure();
+  GlobalBytes globals = getGlobalBytes(module);
+  StringRef name = context.name;
+  std::string prefix = StringRef(name).upper();
+
+  std::string body;
+  llvm::raw_string_ostream bodyStream(body);
+  if (failed(emitc::translateToCpp(module, bodyStream,
+                                   /*declareVariablesAtTop=*/false)))
+    return failure();
+
+  ApiText api = buildApiText(*model, name, prefix, globals.constantBytes,
+                             globals.mutableBytes);
+  llvm::StringMap<std::string> values;
+  values["name"] = name.str();
+  values["NAME"] = prefix;
+  values["version"] = QRCNN_VERSION;
+  values["model"] = llvm::sys::path::filename(context.modelPath).str();
+  values["summary"] = api.summary;
+  values["constants"] = api.constants;
+  values["declarations"] = api.declarations;
+  values["wrappers"] = api.wrappers;
+  values["body"] = body;
+  values["input_floats"] = std::to_string(api.inputFloats);
+  values["output_floats"] = std::to_string(api.outputFloats);
+  values["input_description"] = api.inputDescription;
+  values["output_description"] = api.outputDescription;
+  values["output_buffers"] = api.harnessBuffers;
+  values["run_sample"] = api.harnessRun;
+  values["api_example"] = api.apiExample;
+  values["api_table"] = api.apiTable;
+  values["constant_bytes"] = std::to_string(globals.constantBytes);
+  values["buffer_bytes"] = std::to_string(globals.mutableBytes);
+  values["stack_bytes"] = std::to_string(model->stagingBytes);
+
+  auto reportError = [](llvm::Error err) {
+    llvm::errs() << "qrcnnc: error: " << llvm::toString(std::move(err))
+                 << "\n";
+    return failure();
+  };
+  llvm::Expected<OutputFolder> folder = OutputFolder::create(context.outputPath);
+  if (!folder)
+    return reportError(folder.takeError());
+  struct File {
+    StringRef templateName;
+    std::string path;
+  };
+  File files[] = {
+      {"model.h.in", (name + ".h").str()},
+      {"model.cpp.in", (name + ".cpp").str()},
+      {"harness.cpp.in", (name + "_harness.cpp").str()},
+      {"CMakeLists.txt.in", "CMakeLists.txt"},
+      {"README.md.in", "README.md"},
+  };
+  for (const File &file : files) {
+    llvm::Expected<std::string> text =
+        renderTemplate(file.templateName, getTemplate(file.templateName), values);
+    if (!text)
+      return reportError(text.takeError());
+    if (llvm::Error err = folder->write(file.path, *text))
+      return reportError(std::move(err));
+  }
+  // Runtime headers the printed code includes ("qrcnn/...").
+  for (auto include : module.getOps<emitc::IncludeOp>()) {
+    StringRef header = include.getInclude();
+    if (include.getIsStandardInclude() || !header.consume_front("qrcnn/"))
+      continue;
+    if (llvm::Error err = folder->copyRuntimeFile(header, include.getInclude()))
+      return reportError(std::move(err));
+  }
+
+  if (context.report)
+    *context.report << "qrcnnc: wrote " << context.outputPath << "/ ("
+                    << llvm::join(folder->getWrittenFiles(), ", ")
+                    << ")\nqrcnnc: " << name << ": const data (flash) "
+                    << globals.constantBytes << " B, static buffers (RAM) "
+                    << globals.mutableBytes << " B, stack of " << name
+                    << "_run " << model->stagingBytes << " B\n";
+  return success();
+}
+
+} // namespace
+
+namespace qrcnn {
+llvm::Error registerCppTarget(TargetRegistry &registry) {
+  return registry.add(std::make_unique<CppTarget>());
+}
+} // namespace qrcnn

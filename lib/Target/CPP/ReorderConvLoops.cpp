@@ -1,0 +1,688 @@
+//===- ReorderConvLoops.cpp - 1-D conv loops in CPU order ------------------===//
+//
+// qnn-lower-to-loops writes a conv for every backend alike: one scalar
+// accumulation per output element (ConversionPasses.td). This pass recognizes
+// that nest by its structure, not by its origin:
+//
+//   scf.for %t                       (position loop, no results)
+//     scf.for %co                    (channel loop, bounds independent of %t)
+//       ... R: a reduction nest of scf.for with one iter_arg each, whose
+//       innermost body is `acc + x * w` ... where R reads exactly one value
+//       that depends on %t (the conv position `pos`)
+//
+// and rewrites it as described in Passes.td: channel loop outermost, a row of
+// accumulators filled by the reduction loops with the position loop innermost
+// (where the compiler vectorizes it), then the original tail per position
+// reading the row. Anything that does not fit is left alone, so the pass is
+// always safe to run; it relies on one property of the lowering: a conv never
+// writes the buffer it reads (its input and output are different arena slots
+// or buffers), which is what makes the position and channel loops parallel.
+//
+//===----------------------------------------------------------------------===//
+#include "qrcnn/Target/CPP/CppTarget.h"
+#include "qrcnn/Target/CPP/Passes.h"
+
+#include "qrcnn/Conversion/QNNToLoops.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Analysis/SliceAnalysis.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace qrcnn::cpp {
+#define GEN_PASS_DEF_CPUREORDERCONVLOOPS
+#include "qrcnn/Target/CPP/Passes.h.inc"
+} // namespace qrcnn::cpp
+
+using namespace mlir;
+
+namespace {
+
+std::optional<int64_t> getConstantIndex(Value v) {
+  APInt value;
+  if (matchPattern(v, m_ConstantInt(&value)))
+    return value.getSExtValue();
+  return std::nullopt;
+}
+
+/// Pure, or reads memory without writing it (a load): safe to re-execute
+/// and to reorder with the conv's own loads.
+bool isReadOnly(Operation *op) {
+  if (isMemoryEffectFree(op))
+    return true;
+  auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+  return effects && effects.onlyHasEffect<MemoryEffects::Read>();
+}
+
+/// scf.for loops with one iter_arg each, perfectly chained, whose innermost
+/// body yields `acc + x * w`.
+struct ReductionNest {
+  SmallVector<scf::ForOp> loops; // outer to inner
+  arith::MulIOp product;
+  arith::AddIOp update;
+
+  scf::ForOp outer() const { return loops.front(); }
+  scf::ForOp inner() const { return loops.back(); }
+};
+
+std::optional<ReductionNest> matchReductionNest(scf::ForOp outer) {
+  ReductionNest nest;
+  scf::ForOp loop = outer;
+  while (true) {
+    if (loop.getNumRegionIterArgs() != 1)
+      return std::nullopt;
+    nest.loops.push_back(loop);
+    Block *body = loop.getBody();
+    auto yield = cast<scf::YieldOp>(body->getTerminator());
+    Value acc = loop.getRegionIterArgs()[0];
+    // An outer loop: [read-only ops...] inner loop, yield of its result.
+    Operation *last = yield->getPrevNode();
+    if (auto inner = dyn_cast_or_null<scf::ForOp>(last)) {
+      if (inner.getNumResults() != 1 || inner.getInitArgs()[0] != acc ||
+          yield.getOperand(0) != inner.getResult(0) || !acc.hasOneUse())
+        return std::nullopt;
+      for (Operation &op : body->without_terminator())
+        if (&op != inner && (!isReadOnly(&op) || op.getNumRegions()))
+          return std::nullopt;
+      loop = inner;
+      continue;
+    }
+    // The innermost loop: read-only ops, the product and the update.
+    auto update = yield.getOperand(0).getDefiningOp<arith::AddIOp>();
+    if (!update || update->getBlock() != body || !acc.hasOneUse())
+      return std::nullopt;
+    Value other = update.getLhs() == acc ? update.getRhs() : update.getLhs();
+    if (other == acc || (update.getLhs() != acc && update.getRhs() != acc))
+      return std::nullopt;
+    auto product = other.getDefiningOp<arith::MulIOp>();
+    if (!product || product->getBlock() != body || !product->hasOneUse())
+      return std::nullopt;
+    for (Operation &op : body->without_terminator())
+      if (!isReadOnly(&op) || op.getNumRegions())
+        return std::nullopt;
+    nest.product = product;
+    nest.update = update;
+    return nest;
+  }
+}
+
+/// One recognized conv nest.
+struct ConvNest {
+  scf::ForOp tLoop, coLoop;
+  ReductionNest reduction;
+  Value position;
+  /// Loops between the channel loop and the reduction (a fused pool): their
+  /// induction variables may feed the position.
+  SmallVector<scf::ForOp> windowLoops;
+  /// Static bound on the row length (positions computed per channel).
+  int64_t maxRow = 0;
+  /// The reduction's type and the row's: i16 when bit-width inference proved
+  /// 16 bits enough (`qnn.acc_bits`), so SIMD lanes hold twice as many
+  /// positions; the sum is then exact modulo 2^16 and fits.
+  IntegerType accType, rowType;
+};
+
+/// Whether `v` depends on `root` through ops inside `scope`.
+bool dependsOn(Value v, Value root, Operation *scope,
+               DenseMap<Value, bool> &memo) {
+  if (v == root)
+    return true;
+  auto it = memo.find(v);
+  if (it != memo.end())
+    return it->second;
+  bool result = false;
+  if (Operation *def = v.getDefiningOp())
+    if (scope->isAncestor(def))
+      for (Value operand : def->getOperands())
+        if (dependsOn(operand, root, scope, memo)) {
+          result = true;
+          break;
+        }
+  memo[v] = result;
+  return result;
+}
+
+/// Values `op` and the ops inside it use but that are defined outside it.
+SetVector<Value> getUsedFromAbove(Operation *op) {
+  SetVector<Value> values;
+  op->walk([&](Operation *inner) {
+    for (Value operand : inner->getOperands()) {
+      Operation *owner = operand.getDefiningOp();
+      if (!owner)
+        owner = cast<BlockArgument>(operand).getOwner()->getParentOp();
+      if (!op->isAncestor(owner))
+        values.insert(operand);
+    }
+  });
+  return values;
+}
+
+/// Whether materialize() below can rebuild `v` outside `scope` given values
+/// for `provided`.
+bool canMaterialize(Value v, Operation *scope,
+                    const DenseSet<Value> &provided) {
+  if (provided.contains(v))
+    return true;
+  Operation *def = v.getDefiningOp();
+  if (!def)
+    return !scope->isAncestor(
+        cast<BlockArgument>(v).getOwner()->getParentOp());
+  if (!scope->isAncestor(def) || matchPattern(v, m_Constant()))
+    return true;
+  if (!isReadOnly(def) || def->getNumRegions())
+    return false;
+  return llvm::all_of(def->getOperands(), [&](Value operand) {
+    return canMaterialize(operand, scope, provided);
+  });
+}
+
+/// Static evaluation of a position expression (constants, induction
+/// variables with known values, add and multiply).
+std::optional<int64_t> evaluate(Value v, const DenseMap<Value, int64_t> &ivs) {
+  if (auto it = ivs.find(v); it != ivs.end())
+    return it->second;
+  if (std::optional<int64_t> c = getConstantIndex(v))
+    return c;
+  Operation *def = v.getDefiningOp();
+  if (!def || def->getNumOperands() != 2)
+    return std::nullopt;
+  std::optional<int64_t> a = evaluate(def->getOperand(0), ivs);
+  std::optional<int64_t> b = evaluate(def->getOperand(1), ivs);
+  if (!a || !b)
+    return std::nullopt;
+  if (isa<arith::AddIOp>(def))
+    return *a + *b;
+  if (isa<arith::MulIOp>(def) && *a >= 0 && *b >= 0)
+    return *a * *b;
+  return std::nullopt;
+}
+
+/// The largest trip count of `loop` (lower bound 0, step 1): a constant
+/// upper bound or the lowering's `qnn.max_trip_count`.
+std::optional<int64_t> getMaxTripCount(scf::ForOp loop) {
+  if (getConstantIndex(loop.getLowerBound()) != 0 ||
+      getConstantIndex(loop.getStep()) != 1)
+    return std::nullopt;
+  if (std::optional<int64_t> ub = getConstantIndex(loop.getUpperBound()))
+    return ub;
+  if (auto attr =
+          loop->getAttrOfType<IntegerAttr>(qrcnn::qnn::kMaxTripCountAttrName))
+    return attr.getInt();
+  return std::nullopt;
+}
+
+std::optional<ConvNest> matchConvNest(scf::ForOp tLoop) {
+  ConvNest conv;
+  conv.tLoop = tLoop;
+  Block *tBody = tLoop.getBody();
+  if (tLoop.getNumResults() != 0 || tBody->getOperations().size() != 2)
+    return std::nullopt;
+  auto coLoop = dyn_cast<scf::ForOp>(tBody->front());
+  if (!coLoop || coLoop.getNumResults() != 0)
+    return std::nullopt;
+  for (Value bound : {coLoop.getLowerBound(), coLoop.getUpperBound(),
+                      coLoop.getStep()})
+    if (!tLoop.isDefinedOutsideOfLoop(bound))
+      return std::nullopt;
+  conv.coLoop = coLoop;
+  std::optional<int64_t> maxT = getMaxTripCount(tLoop);
+  if (!maxT)
+    return std::nullopt;
+
+  // Exactly one reduction nest in the channel loop.
+  SmallVector<ReductionNest> nests;
+  coLoop.getBody()->walk<WalkOrder::PreOrder>([&](scf::ForOp loop) {
+    if (std::optional<ReductionNest> nest = matchReductionNest(loop)) {
+      nests.push_back(*nest);
+      return WalkResult::skip();
+    }
+    return WalkResult::advance();
+  });
+  if (nests.size() != 1)
+    return std::nullopt;
+  conv.reduction = nests.front();
+  scf::ForOp outer = conv.reduction.outer();
+  auto accType = dyn_cast<IntegerType>(outer.getResult(0).getType());
+  if (!accType)
+    return std::nullopt;
+  conv.accType = accType;
+  conv.rowType = accType;
+  if (auto bits = outer->getAttrOfType<IntegerAttr>(
+          qrcnn::qnn::kAccBitsAttrName))
+    if (bits.getInt() <= 16 && accType.getWidth() > 16)
+      conv.rowType = IntegerType::get(accType.getContext(), 16);
+  for (Operation *p = outer->getParentOp(); p != coLoop; p = p->getParentOp()) {
+    auto window = dyn_cast<scf::ForOp>(p);
+    if (!window || !getConstantIndex(window.getUpperBound()) ||
+        getMaxTripCount(window) != getConstantIndex(window.getUpperBound()))
+      return std::nullopt;
+    conv.windowLoops.push_back(window);
+  }
+
+  // The reduction reads one value that depends on the position loop.
+  DenseMap<Value, bool> memo;
+  Value t = tLoop.getInductionVar();
+  for (Value v : getUsedFromAbove(outer)) {
+    if (v == outer.getInitArgs()[0])
+      continue;
+    if (!dependsOn(v, t, tLoop, memo))
+      continue;
+    if (conv.position)
+      return std::nullopt;
+    conv.position = v;
+  }
+  if (!conv.position)
+    return std::nullopt;
+  // Its largest value bounds the row.
+  DenseMap<Value, int64_t> atMax = {{t, *maxT - 1}};
+  for (scf::ForOp window : conv.windowLoops)
+    atMax[window.getInductionVar()] =
+        *getConstantIndex(window.getUpperBound()) - 1;
+  std::optional<int64_t> maxPosition = evaluate(conv.position, atMax);
+  if (!maxPosition || *maxPosition < 0)
+    return std::nullopt;
+  conv.maxRow = *maxPosition + 1;
+  // Everything phase 1 rebuilds outside the position loop must be
+  // computable from the channel, the reduction indices and the position.
+  Value co = coLoop.getInductionVar();
+  DenseSet<Value> positionInputs = {t};
+  for (scf::ForOp window : conv.windowLoops)
+    positionInputs.insert(window.getInductionVar());
+  if (!canMaterialize(conv.position, tLoop, positionInputs))
+    return std::nullopt;
+  DenseSet<Value> channelOnly = {co};
+  if (!canMaterialize(outer.getInitArgs()[0], tLoop, channelOnly))
+    return std::nullopt;
+  DenseSet<Value> reductionInputs = {co};
+  for (scf::ForOp loop : conv.reduction.loops)
+    for (Value bound :
+         {loop.getLowerBound(), loop.getUpperBound(), loop.getStep()})
+      if (!canMaterialize(bound, tLoop, reductionInputs))
+        return std::nullopt;
+  for (scf::ForOp loop : conv.reduction.loops)
+    reductionInputs.insert(loop.getInductionVar());
+  Value x = conv.reduction.product.getLhs();
+  Value w = conv.reduction.product.getRhs();
+  DenseMap<Value, bool> positionMemo;
+  if (dependsOn(w, conv.position, tLoop, positionMemo))
+    std::swap(x, w);
+  if (dependsOn(w, conv.position, tLoop, positionMemo) ||
+      !canMaterialize(w, tLoop, reductionInputs))
+    return std::nullopt;
+  reductionInputs.insert(conv.position);
+  if (!canMaterialize(x, tLoop, reductionInputs))
+    return std::nullopt;
+  return conv;
+}
+
+/// Clones the ops inside `scope` that `v` is computed from, after the ones
+/// `map` already holds; values from outside `scope` are used as they are.
+/// Fails on block arguments of `scope` that `map` does not provide and on
+/// ops that write memory or hold regions.
+FailureOr<Value> materialize(OpBuilder &b, Value v, Operation *scope,
+                             IRMapping &map) {
+  if (Value mapped = map.lookupOrNull(v))
+    return mapped;
+  Operation *def = v.getDefiningOp();
+  if (!def) {
+    Block *owner = cast<BlockArgument>(v).getOwner();
+    if (scope->isAncestor(owner->getParentOp()))
+      return failure();
+    return v;
+  }
+  if (!scope->isAncestor(def) || matchPattern(v, m_Constant()))
+    return v;
+  if (!isReadOnly(def) || def->getNumRegions())
+    return failure();
+  for (Value operand : def->getOperands())
+    if (failed(materialize(b, operand, scope, map)))
+      return failure();
+  Operation *clone = b.clone(*def, map);
+  return clone->getResult(cast<OpResult>(v).getResultNumber());
+}
+
+/// `v = stride * position + offset` with a constant stride; the offset is
+/// built at `b` (from values that do not depend on the position).
+struct Linear {
+  int64_t stride = 0;
+  Value offset;
+};
+
+FailureOr<Linear> decompose(OpBuilder &b, Location loc, Value v, Value position,
+                            Operation *scope, IRMapping &map,
+                            DenseMap<Value, bool> &memo) {
+  if (v == position)
+    return Linear{1, b.create<arith::ConstantIndexOp>(loc, 0)};
+  if (!dependsOn(v, position, scope, memo)) {
+    FailureOr<Value> offset = materialize(b, v, scope, map);
+    if (failed(offset))
+      return failure();
+    return Linear{0, *offset};
+  }
+  Operation *def = v.getDefiningOp();
+  if (!def || !v.getType().isIndex())
+    return failure();
+  if (isa<arith::AddIOp, arith::SubIOp>(def)) {
+    FailureOr<Linear> a =
+        decompose(b, loc, def->getOperand(0), position, scope, map, memo);
+    FailureOr<Linear> c =
+        decompose(b, loc, def->getOperand(1), position, scope, map, memo);
+    if (failed(a) || failed(c))
+      return failure();
+    if (isa<arith::AddIOp>(def))
+      return Linear{a->stride + c->stride,
+                    b.createOrFold<arith::AddIOp>(loc, a->offset, c->offset)};
+    return Linear{a->stride - c->stride,
+                  b.createOrFold<arith::SubIOp>(loc, a->offset, c->offset)};
+  }
+  if (auto mul = dyn_cast<arith::MulIOp>(def)) {
+    for (int side = 0; side < 2; ++side) {
+      std::optional<int64_t> factor = getConstantIndex(mul->getOperand(side));
+      if (!factor)
+        continue;
+      FailureOr<Linear> a = decompose(b, loc, mul->getOperand(1 - side),
+                                      position, scope, map, memo);
+      if (failed(a))
+        return failure();
+      return Linear{a->stride * *factor,
+                    b.createOrFold<arith::MulIOp>(
+                        loc, a->offset,
+                        b.create<arith::ConstantIndexOp>(loc, *factor))};
+    }
+  }
+  return failure();
+}
+
+/// Whether `x` folds to 0 when `mask` is false: the tap lies in the padding
+/// and contributes nothing. Decided by canonicalizing a scratch copy of x's
+/// ops with the mask replaced by `false`.
+bool isZeroWhenFalse(Value x, Value mask, Operation *scope) {
+  MLIRContext *ctx = x.getContext();
+  // A function returning x keeps it alive through the rewrites.
+  OwningOpRef<ModuleOp> scratch = ModuleOp::create(x.getLoc());
+  OpBuilder mb = OpBuilder::atBlockEnd(scratch->getBody());
+  auto func = mb.create<func::FuncOp>(
+      x.getLoc(), "scratch", mb.getFunctionType({}, {x.getType()}));
+  OpBuilder b = OpBuilder::atBlockEnd(func.addEntryBlock());
+  IRMapping map;
+  map.map(mask, b.create<arith::ConstantIntOp>(mask.getLoc(), 0, 1));
+  SetVector<Operation *> slice;
+  BackwardSliceOptions options;
+  options.inclusive = true;
+  options.omitBlockArguments = true;
+  options.filter = [&](Operation *op) { return scope->isAncestor(op); };
+  getBackwardSlice(x, &slice, options);
+  for (Operation *op : slice) {
+    if (op == mask.getDefiningOp())
+      continue;
+    if (op->getNumRegions())
+      return false;
+    b.clone(*op, map);
+  }
+  auto keep = b.create<func::ReturnOp>(x.getLoc(), map.lookup(x));
+  RewritePatternSet patterns(ctx);
+  for (Dialect *dialect : ctx->getLoadedDialects())
+    dialect->getCanonicalizationPatterns(patterns);
+  for (RegisteredOperationName name : ctx->getRegisteredOperations())
+    name.getCanonicalizationPatterns(patterns, ctx);
+  (void)applyPatternsAndFoldGreedily(scratch.get(), std::move(patterns));
+  bool zero = matchPattern(keep.getOperand(0), m_Zero());
+  // The scratch ops use values of the real IR; drop those uses first.
+  func.walk([](Operation *op) { op->dropAllReferences(); });
+  return zero;
+}
+
+/// The rewrite of one nest (see the file comment and Passes.td).
+LogicalResult rewriteConvNest(ConvNest &conv, Value row) {
+  scf::ForOp tLoop = conv.tLoop, coLoop = conv.coLoop;
+  ReductionNest &red = conv.reduction;
+  Location loc = tLoop.getLoc();
+  OpBuilder b(tLoop);
+  Value zero = b.create<arith::ConstantIndexOp>(loc, 0);
+  Value one = b.create<arith::ConstantIndexOp>(loc, 1);
+  Value t = tLoop.getInductionVar();
+
+  // Row length: the position at the last (t, window) plus one; nothing when
+  // the position loop is empty.
+  IRMapping lastMap;
+  Value tCount = tLoop.getUpperBound();
+  lastMap.map(t, b.createOrFold<arith::SubIOp>(loc, tCount, one));
+  for (scf::ForOp window : conv.windowLoops)
+    lastMap.map(window.getInductionVar(),
+                b.createOrFold<arith::SubIOp>(loc, window.getUpperBound(), one));
+  FailureOr<Value> lastPosition =
+      materialize(b, conv.position, tLoop, lastMap);
+  if (failed(lastPosition))
+    return failure();
+  Value rowLength = b.createOrFold<arith::SelectOp>(
+      loc,
+      b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::sgt, tCount,
+                                    zero),
+      b.createOrFold<arith::AddIOp>(loc, *lastPosition, one), zero);
+
+  auto newCo = b.create<scf::ForOp>(loc, coLoop.getLowerBound(),
+                                    coLoop.getUpperBound(), coLoop.getStep());
+  b.setInsertionPointToStart(newCo.getBody());
+  IRMapping phase1;
+  phase1.map(coLoop.getInductionVar(), newCo.getInductionVar());
+
+  // Row initialization with the reduction's initial value (the bias).
+  FailureOr<Value> init =
+      materialize(b, red.outer().getInitArgs()[0], tLoop, phase1);
+  if (failed(init))
+    return failure();
+  Value rowInit = *init;
+  if (conv.rowType != conv.accType)
+    rowInit = b.create<arith::TruncIOp>(loc, conv.rowType, rowInit);
+  auto initLoop = b.create<scf::ForOp>(loc, zero, rowLength, one);
+  {
+    OpBuilder ib = OpBuilder::atBlockBegin(initLoop.getBody());
+    ib.create<memref::StoreOp>(loc, rowInit, row, initLoop.getInductionVar());
+  }
+
+  // The reduction loops without iter_args (in their order: input
+  // channels, then taps), the position loop innermost. (Taps outermost
+  // would compute each tap's position range once per tap rather than per
+  // input channel, but then GCC 12 moves the next weight's load into the
+  // position loop and stops vectorizing it.)
+  SmallVector<scf::ForOp> order(red.loops.begin(), red.loops.end());
+  for (scf::ForOp loop : order) {
+    Value lb = *materialize(b, loop.getLowerBound(), tLoop, phase1);
+    Value ub = *materialize(b, loop.getUpperBound(), tLoop, phase1);
+    Value step = *materialize(b, loop.getStep(), tLoop, phase1);
+    auto newLoop = b.create<scf::ForOp>(loc, lb, ub, step);
+    phase1.map(loop.getInductionVar(), newLoop.getInductionVar());
+    b.setInsertionPointToStart(newLoop.getBody());
+  }
+  Operation *scope = tLoop;
+  DenseMap<Value, bool> memo;
+  Value x = red.product.getLhs(), w = red.product.getRhs();
+  if (dependsOn(w, conv.position, scope, memo))
+    std::swap(x, w);
+  if (dependsOn(w, conv.position, scope, memo))
+    return failure();
+  FailureOr<Value> weight = materialize(b, w, scope, phase1);
+  if (failed(weight))
+    return failure();
+
+  // Taps in the padding: `cmpi ult, stride * position + offset, extent`
+  // guards whose false side makes the tap zero bound the position range.
+  Value lo = zero, hi = rowLength;
+  SmallVector<Value> masks;
+  SetVector<Operation *> xSlice;
+  BackwardSliceOptions sliceOptions;
+  sliceOptions.omitBlockArguments = true;
+  sliceOptions.filter = [&](Operation *op) { return scope->isAncestor(op); };
+  getBackwardSlice(x, &xSlice, sliceOptions);
+  for (Operation *op : xSlice) {
+    auto cmp = dyn_cast<arith::CmpIOp>(op);
+    if (!cmp || cmp.getPredicate() != arith::CmpIPredicate::ult ||
+        !dependsOn(cmp.getLhs(), conv.position, scope, memo) ||
+        dependsOn(cmp.getRhs(), conv.position, scope, memo) ||
+        !isZeroWhenFalse(x, cmp.getResult(), scope))
+      continue;
+    FailureOr<Linear> linear = decompose(b, loc, cmp.getLhs(), conv.position,
+                                         scope, phase1, memo);
+    FailureOr<Value> extent = materialize(b, cmp.getRhs(), scope, phase1);
+    if (failed(linear) || failed(extent) || linear->stride <= 0)
+      continue;
+    // stride * p + offset in [0, extent) <=> p in [ceil(-offset / stride),
+    // ceil((extent - offset) / stride)).
+    Value stride = b.create<arith::ConstantIndexOp>(loc, linear->stride);
+    Value strideMinusOne =
+        b.create<arith::ConstantIndexOp>(loc, linear->stride - 1);
+    auto ceilDivNonNegative = [&](Value n) {
+      Value positive = b.createOrFold<arith::CmpIOp>(
+          loc, arith::CmpIPredicate::sgt, n, zero);
+      Value quotient = b.createOrFold<arith::DivSIOp>(
+          loc, b.createOrFold<arith::AddIOp>(loc, n, strideMinusOne), stride);
+      return b.createOrFold<arith::SelectOp>(loc, positive, quotient, zero);
+    };
+    Value first = ceilDivNonNegative(
+        b.createOrFold<arith::SubIOp>(loc, zero, linear->offset));
+    Value end = ceilDivNonNegative(
+        b.createOrFold<arith::SubIOp>(loc, *extent, linear->offset));
+    auto maxIndex = [&](Value a, Value c) {
+      return b.createOrFold<arith::SelectOp>(
+          loc,
+          b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::sgt, a, c),
+          a, c);
+    };
+    auto minIndex = [&](Value a, Value c) {
+      return b.createOrFold<arith::SelectOp>(
+          loc,
+          b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, a, c),
+          a, c);
+    };
+    hi = minIndex(hi, end);
+    lo = maxIndex(lo, first);
+    masks.push_back(cmp.getResult());
+  }
+  lo = b.createOrFold<arith::SelectOp>(
+      loc, b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, lo, hi),
+      lo, hi);
+
+  auto tcLoop = b.create<scf::ForOp>(loc, lo, hi, one);
+  {
+    OpBuilder xb = OpBuilder::atBlockBegin(tcLoop.getBody());
+    IRMapping phase1x = phase1;
+    phase1x.map(conv.position, tcLoop.getInductionVar());
+    Value inside = xb.create<arith::ConstantIntOp>(loc, 1, 1);
+    for (Value mask : masks)
+      phase1x.map(mask, inside);
+    FailureOr<Value> tap = materialize(xb, x, scope, phase1x);
+    if (failed(tap))
+      return failure();
+    Value acc = xb.create<memref::LoadOp>(loc, row, tcLoop.getInductionVar());
+    Value product = red.product.getLhs() == x
+                        ? xb.create<arith::MulIOp>(loc, *tap, *weight)
+                        : xb.create<arith::MulIOp>(loc, *weight, *tap);
+    // The product stays in the reduction's type (a narrower multiply would
+    // be promoted to C's int and could overflow it); only the sum narrows.
+    if (conv.rowType != conv.accType)
+      product = xb.create<arith::TruncIOp>(loc, conv.rowType, product);
+    Value sum = xb.create<arith::AddIOp>(loc, acc, product);
+    xb.create<memref::StoreOp>(loc, sum, row, tcLoop.getInductionVar());
+  }
+
+  // The tail per position, reading the row instead of reducing.
+  {
+    OpBuilder rb(red.outer());
+    Value fromRow = rb.create<memref::LoadOp>(loc, row, conv.position);
+    if (conv.rowType != conv.accType)
+      fromRow = rb.create<arith::ExtSIOp>(loc, conv.accType, fromRow);
+    red.outer().getResult(0).replaceAllUsesWith(fromRow);
+    red.outer().erase();
+  }
+  b.setInsertionPoint(newCo.getBody()->getTerminator());
+  auto newT = b.create<scf::ForOp>(loc, tLoop.getLowerBound(),
+                                   tLoop.getUpperBound(), tLoop.getStep());
+  newT->setDiscardableAttrs(tLoop->getDiscardableAttrDictionary());
+  {
+    OpBuilder tb = OpBuilder::atBlockBegin(newT.getBody());
+    IRMapping phase2;
+    phase2.map(coLoop.getInductionVar(), newCo.getInductionVar());
+    phase2.map(t, newT.getInductionVar());
+    for (Operation &op : coLoop.getBody()->without_terminator())
+      tb.clone(op, phase2);
+  }
+  tLoop.erase();
+  return success();
+}
+
+} // namespace
+
+LogicalResult qrcnn::cpp::reorderConvLoops(ModuleOp module, int64_t *reordered,
+                                           int64_t *rowBytes) {
+  SmallVector<ConvNest> convs;
+  module.walk([&](scf::ForOp loop) {
+    if (std::optional<ConvNest> conv = matchConvNest(loop))
+      convs.push_back(*conv);
+  });
+  int64_t count = 0, bytes = 0;
+  if (!convs.empty()) {
+    // One static row per accumulator type, sized for the longest.
+    llvm::MapVector<Type, int64_t> rowSizes;
+    for (const ConvNest &conv : convs)
+      rowSizes[conv.rowType] = std::max(rowSizes[conv.rowType], conv.maxRow);
+    SymbolTable symbols(module);
+    OpBuilder mb = OpBuilder::atBlockBegin(module.getBody());
+    llvm::DenseMap<Type, memref::GlobalOp> rows;
+    for (auto [type, size] : rowSizes) {
+      auto memrefType = MemRefType::get({size}, type);
+      auto global = mb.create<memref::GlobalOp>(
+          module.getLoc(),
+          ("acc_row_i" + Twine(type.getIntOrFloatBitWidth())).str(),
+          mb.getStringAttr("private"), memrefType, mb.getUnitAttr(),
+          /*constant=*/false, /*alignment=*/nullptr);
+      symbols.insert(global);
+      rows[type] = global;
+      bytes += size * type.getIntOrFloatBitWidth() / 8;
+    }
+    DenseMap<Operation *, int64_t> funcRowBytes;
+    for (ConvNest &conv : convs) {
+      memref::GlobalOp global = rows[conv.rowType];
+      OpBuilder b(conv.tLoop);
+      Value row = b.create<memref::GetGlobalOp>(conv.tLoop.getLoc(),
+                                                global.getType(),
+                                                global.getSymName());
+      if (failed(rewriteConvNest(conv, row)))
+        return conv.tLoop.emitOpError(
+            "conv nest matched but could not be reordered");
+      ++count;
+    }
+    // The rows are activation memory of the integer entry.
+    module.walk([&](func::FuncOp func) {
+      if (auto arena =
+              func->getAttrOfType<IntegerAttr>(qrcnn::qnn::kArenaBytesAttrName))
+        func->setAttr(qrcnn::qnn::kArenaBytesAttrName,
+                      IntegerAttr::get(arena.getType(), arena.getInt() + bytes));
+    });
+  }
+  if (reordered)
+    *reordered = count;
+  if (rowBytes)
+    *rowBytes = bytes;
+  return success();
+}
+
+namespace {
+struct CpuReorderConvLoopsPass
+    : public qrcnn::cpp::impl::CpuReorderConvLoopsBase<
+          CpuReorderConvLoopsPass> {
+  void runOnOperation() override {
+    int64_t reordered = 0, rowBytes = 0;
+    if (failed(qrcnn::cpp::reorderConvLoops(getOperation(), &reordered,
+                                            &rowBytes)))
+      return signalPassFailure();
+    numReordered += reordered;
+    numRowBytes += rowBytes;
+  }
+};
+} // namespace

@@ -1,0 +1,119 @@
+// RUN: qrcnn-opt %s -split-input-file --qnn-pipeline --qnn-lower-to-loops --qnn-cpu-reorder-conv-loops --canonicalize | FileCheck %s
+// Correctness (bit-identical outputs for these and every test model) is
+// checked by models.test; here the shape of the loops.
+
+!in = !quant.uniform<u8:f32, 0.0078125:128>
+!w = !quant.uniform<i4:f32, 0.125>
+!acc = !quant.uniform<i32:f32, 9.765625E-4>
+!act = !quant.uniform<u8<0:15>:f32, 0.0625>
+
+// Conv stride 2, dilation 2, pads [2, 1] with a fused max pool: 11 conv
+// positions of which the pool reads 10. The accumulator needs at most 16
+// bits here, so the row is i16.
+// CHECK-LABEL: memref.global "private" @acc_row_i16 : memref<10xi16>
+// CHECK-LABEL: func.func @conv1d_int
+// CHECK-DAG: %[[W:.*]] = memref.get_global @conv1d_conv0_weight
+// CHECK-DAG: %[[ROW:.*]] = memref.get_global @acc_row_i16
+// Output channels outermost.
+// CHECK: scf.for %[[CO:.*]] = %c0 to %c3 step %c1 {
+// The row starts at the bias.
+// CHECK:   scf.for %[[I:.*]] = %c0 to %c10 step %c1 {
+// CHECK:     memref.store %{{.*}}, %[[ROW]][%[[I]]]
+// Input channels, then kernel taps; each weight is read once per channel.
+// CHECK:   scf.for %[[CI:.*]] = %c0 to %c2 step %c1 {
+// CHECK:     scf.for %[[K:.*]] = %c0 to %c3 step %c1 {
+// CHECK:       memref.load %[[W]][%[[CO]], %[[CI]], %[[K]]]
+// Positions innermost over the range whose taps are inside the input: no
+// padding test left in the loop.
+// CHECK:       scf.for %[[T:.*]] = %{{.*}} to %{{.*}} step %c1 {
+// CHECK-NOT:     arith.select
+// CHECK-NOT:     arith.cmpi
+// CHECK:         %[[X:.*]] = memref.load %arg0[%c0, %[[CI]], %{{.*}}]
+// CHECK:         %[[A:.*]] = memref.load %[[ROW]][%[[T]]]
+// CHECK:         arith.muli
+// CHECK:         %[[P:.*]] = arith.trunci %{{.*}} : i32 to i16
+// CHECK:         %[[S:.*]] = arith.addi %[[A]], %[[P]] : i16
+// CHECK:         memref.store %[[S]], %[[ROW]][%[[T]]]
+// CHECK:       }
+// The tail (requantization, pool) per pooled position reads the row.
+// CHECK:   scf.for %{{.*}} = %c0 to %c5 step %c1 {
+// CHECK:     scf.for
+// CHECK:       memref.load %[[ROW]]
+// CHECK:       arith.extsi %{{.*}} : i16 to i64
+func.func @conv1d(%x: tensor<1x2x23xf32>) -> tensor<1x3x5xf32> {
+  %w = qnn.constant dense<[[[1, -2, 7], [3, 0, -8]], [[-1, 4, 2], [5, -3, 1]], [[7, 7, -7], [-8, 2, 0]]]> : tensor<3x2x3xi4> : tensor<3x2x3x!w>
+  %b = qnn.constant dense<[100, -50, 7]> : tensor<3xi32> : tensor<3x!acc>
+  %q = qnn.quantize %x : tensor<1x2x23xf32> -> tensor<1x2x23x!in>
+  %c = qnn.conv %q, %w, %b {strides = array<i64: 2>, pads = array<i64: 2, 1>, dilations = array<i64: 2>}
+      : (tensor<1x2x23x!in>, tensor<3x2x3x!w>, tensor<3x!acc>) -> tensor<1x3x11x!acc>
+  %r = qnn.requantize %c : tensor<1x3x11x!acc> -> tensor<1x3x11x!act>
+  %p = qnn.maxpool %r {kernel = array<i64: 2>, strides = array<i64: 2>, pads = array<i64: 0, 0>, dilations = array<i64: 1>}
+      : tensor<1x3x11x!act> -> tensor<1x3x5x!act>
+  %y = qnn.dequantize %p : tensor<1x3x5x!act> -> tensor<1x3x5xf32>
+  return %y : tensor<1x3x5xf32>
+}
+
+// -----
+
+!in = !quant.uniform<u8:f32, 0.0078125:128>
+!act = !quant.uniform<u8<0:15>:f32, 0.0625>
+!w = !quant.uniform<i4:f32, 0.125>
+!acc = !quant.uniform<i32:f32, 0.0078125>
+
+// A recurrent conv: one conv engine (one nest) inside the loop over steps,
+// with the row length computed from the step's input length at run time;
+// the row is sized for the longest step (16 positions).
+// CHECK-LABEL: memref.global "private" @acc_row_i16 : memref<16xi16>
+// CHECK-LABEL: func.func @recurrent_int
+// CHECK: scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args(%[[LEN:.*]] = %c16)
+// CHECK:   scf.for %[[CO:.*]] = %c0 to %c4 step %c1 {
+// CHECK:     scf.for %{{.*}} = %c0 to %[[ROWLEN:.*]] step %c1 {
+// CHECK:     scf.for %{{.*}} = %c0 to %c4 step %c1 {
+// CHECK:       scf.for %{{.*}} = %c0 to %c3 step %c1 {
+// CHECK:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1 {
+// CHECK-NOT:       arith.select
+// CHECK:           memref.store
+// CHECK:     scf.for %{{.*}} = %c0 to %{{.*}} step %c1 {
+// CHECK:   } {qnn.recurrent_steps = 3 : i64}
+func.func @recurrent(%x: tensor<1x4x16xf32>) -> tensor<1x4x2xf32> {
+  %w = qnn.constant dense<[[[1, 0, -1], [2, 1, 0], [0, 0, 1], [-1, 1, 1]],
+                           [[0, 1, 0], [1, -2, 1], [3, 0, 0], [0, 0, -1]],
+                           [[-1, -1, 2], [0, 1, 1], [1, 0, 0], [2, -3, 1]],
+                           [[1, 1, 1], [0, 0, 0], [-1, 2, -1], [1, 0, 2]]]> : tensor<4x4x3xi4> : tensor<4x4x3x!w>
+  %b = qnn.constant dense<[1, -2, 3, 0]> : tensor<4xi32> : tensor<4x!acc>
+  %q = qnn.quantize %x : tensor<1x4x16xf32> -> tensor<1x4x16x!act>
+  %r = qnn.recurrent_conv %q, %w, %b {iterations = 3, strides = array<i64: 1>, pads = array<i64: 1, 1>,
+        dilations = array<i64: 1>, pool_kernel = array<i64: 2>, pool_strides = array<i64: 2>}
+      : (tensor<1x4x16x!act>, tensor<4x4x3x!w>, tensor<4x!acc>) -> tensor<1x4x2x!act>
+  %y = qnn.dequantize %r : tensor<1x4x2x!act> -> tensor<1x4x2xf32>
+  return %y : tensor<1x4x2xf32>
+}
+
+// -----
+
+!in = !quant.uniform<u8:f32, 0.0078125:128>
+!w = !quant.uniform<i4:f32, 0.125>
+!acc = !quant.uniform<i32:f32, 9.765625E-4>
+
+// A 2-D conv (one output channel: its channel loop folds away) is reordered
+// around its two innermost parallel loops; the padding test of the outer
+// spatial dimension stays in the loop. A dense layer keeps its reduction.
+// CHECK-LABEL: func.func @conv2d_and_dense_int
+// CHECK: memref.get_global @acc_row_i32 : memref<4xi32>
+// CHECK: scf.for %{{.*}} = %c0 to %c4 step %c1 {
+// CHECK: arith.select
+// CHECK: scf.for {{.*}} iter_args
+// CHECK: } {qnn.acc_bits = 14 : i64}
+// CHECK: return
+func.func @conv2d_and_dense(%x: tensor<1x1x4x4xf32>, %v: tensor<1x8xf32>) -> (tensor<1x1x4x4xf32>, tensor<1x2xf32>) {
+  %w = qnn.constant dense<[[[[1, -2], [3, 4]]]]> : tensor<1x1x2x2xi4> : tensor<1x1x2x2x!w>
+  %q = qnn.quantize %x : tensor<1x1x4x4xf32> -> tensor<1x1x4x4x!in>
+  %c = qnn.conv %q, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 1, 1>, dilations = array<i64: 1, 1>}
+      : (tensor<1x1x4x4x!in>, tensor<1x1x2x2x!w>) -> tensor<1x1x4x4x!acc>
+  %y = qnn.dequantize %c : tensor<1x1x4x4x!acc> -> tensor<1x1x4x4xf32>
+  %wd = qnn.constant dense<[[1, 2, 3, 4, -1, -2, -3, -4], [7, 7, 7, 7, -8, -8, -8, -8]]> : tensor<2x8xi4> : tensor<2x8x!w>
+  %qv = qnn.quantize %v : tensor<1x8xf32> -> tensor<1x8x!in>
+  %d = qnn.dense %qv, %wd : (tensor<1x8x!in>, tensor<2x8x!w>) -> tensor<1x2x!acc>
+  %z = qnn.dequantize %d : tensor<1x2x!acc> -> tensor<1x2xf32>
+  return %y, %z : tensor<1x1x4x4xf32>, tensor<1x2xf32>
+}
