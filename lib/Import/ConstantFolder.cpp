@@ -779,7 +779,7 @@ bool Folder::qonnxQuant() {
 }
 
 FoldStatus Folder::run(Op op) {
-  bool ok = false;
+  bool ok;
   switch (op) {
   case Op::Unknown:
     return FoldStatus::NotFoldable;
