@@ -481,8 +481,13 @@ FailureOr<Value> Importer::materializeForOutput(const Entry &e) {
                         << dataTypeName(t.type)
                         << "; qrcnnc computes in float32";
   // Integer outputs (shape arithmetic, masks) are plain tensor constants.
+  // Unsigned types keep their sign in the element type so that 255 reads as
+  // 255, not -1.
   unsigned bits = integerBits(t.type);
-  auto elementType = IntegerType::get(&context, bits == 1 ? 1 : bits);
+  auto elementType = IntegerType::get(
+      &context, bits,
+      isSignedInteger(t.type) || bits == 1 ? IntegerType::Signless
+                                           : IntegerType::Unsigned);
   auto type = RankedTensorType::get(t.shape, elementType);
   SmallVector<APInt> values;
   for (int64_t v : t.ints)

@@ -23,6 +23,8 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Config/llvm-config.h"
+#include "llvm/Support/ConvertUTF.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -80,10 +82,26 @@ OwningOpRef<ModuleOp> loadModel(MLIRContext &context, llvm::SourceMgr &sources,
       std::string message = diag.str();
       if (auto name = dyn_cast<NameLoc>(diag.getLocation());
           name && !llvm::StringRef(message).starts_with("node '"))
-        os << name.getName().getValue() << ": ";
-      os << message << "\n";
+        message = name.getName().getValue().str() + ": " + message;
+      // Names come from the file: keep the terminal safe from bytes that
+      // are not UTF-8 text.
+      auto printable = [](const std::string &text) {
+        const auto *begin = reinterpret_cast<const llvm::UTF8 *>(text.data());
+        if (llvm::isLegalUTF8String(&begin, begin + text.size()) &&
+            llvm::none_of(text, [](char c) { return c == '\033'; }))
+          return text;
+        std::string escaped;
+        for (unsigned char c : text) {
+          if (c >= 0x20 && c < 0x7f)
+            escaped += static_cast<char>(c);
+          else
+            escaped += llvm::formatv("\\x{0:x-2}", c).str();
+        }
+        return escaped;
+      };
+      os << printable(message) << "\n";
       for (Diagnostic &note : diag.getNotes())
-        os << "qrcnnc: note: " << note.str() << "\n";
+        os << "qrcnnc: note: " << printable(note.str()) << "\n";
       return success();
     });
     return qrcnn::importONNXFile(context, options.model);

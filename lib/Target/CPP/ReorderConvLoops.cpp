@@ -44,6 +44,9 @@ using namespace mlir;
 
 namespace {
 
+/// Kernel taps up to this many are jammed into the position loop.
+constexpr int64_t kMaxJammedTaps = 16;
+
 std::optional<int64_t> getConstantIndex(Value v) {
   APInt value;
   if (matchPattern(v, m_ConstantInt(&value)))
@@ -217,6 +220,116 @@ std::optional<int64_t> getMaxTripCount(scf::ForOp loop) {
   return std::nullopt;
 }
 
+/// Signed interval of an integer value computed inside `scope` from
+/// constants, loads (a constant global's values, else the element type's
+/// range), extensions, truncations that keep the interval, add, subtract,
+/// multiply and select; std::nullopt otherwise.
+struct Interval {
+  int64_t lo, hi;
+};
+
+Interval getTypeRange(Type type, bool isSigned) {
+  unsigned width = type.getIntOrFloatBitWidth();
+  if (width >= 63)
+    return {INT64_MIN / 4, INT64_MAX / 4};
+  if (isSigned)
+    return {-(int64_t(1) << (width - 1)), (int64_t(1) << (width - 1)) - 1};
+  return {0, (int64_t(1) << width) - 1};
+}
+
+std::optional<Interval> getRange(Value v, Operation *scope,
+                                 DenseMap<Value, std::optional<Interval>> &memo) {
+  if (auto it = memo.find(v); it != memo.end())
+    return it->second;
+  std::optional<Interval> result;
+  APInt constant;
+  Operation *def = v.getDefiningOp();
+  auto rangeOf = [&](Value operand) { return getRange(operand, scope, memo); };
+  if (matchPattern(v, m_ConstantInt(&constant))) {
+    result = Interval{constant.getSExtValue(), constant.getSExtValue()};
+  } else if (!def || !isa<IntegerType>(v.getType())) {
+    result = std::nullopt;
+  } else if (auto load = dyn_cast<memref::LoadOp>(def)) {
+    result = getTypeRange(v.getType(), /*isSigned=*/true);
+    if (auto get = load.getMemRef().getDefiningOp<memref::GetGlobalOp>()) {
+      auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+          get, get.getNameAttr());
+      auto values = global && global.getConstant()
+                        ? dyn_cast_or_null<DenseIntElementsAttr>(
+                              global.getInitialValueAttr())
+                        : nullptr;
+      if (values && !values.empty()) {
+        Interval table{INT64_MAX, INT64_MIN};
+        for (const APInt &value : values.getValues<APInt>()) {
+          table.lo = std::min(table.lo, value.getSExtValue());
+          table.hi = std::max(table.hi, value.getSExtValue());
+        }
+        result = table;
+      }
+    }
+  } else if (isa<arith::ExtUIOp>(def)) {
+    std::optional<Interval> in = rangeOf(def->getOperand(0));
+    Interval full = getTypeRange(def->getOperand(0).getType(), false);
+    result = in && in->lo >= 0 ? *in : full;
+  } else if (isa<arith::ExtSIOp>(def)) {
+    result = rangeOf(def->getOperand(0));
+    if (!result)
+      result = getTypeRange(def->getOperand(0).getType(), true);
+  } else if (isa<arith::TruncIOp>(def)) {
+    std::optional<Interval> in = rangeOf(def->getOperand(0));
+    Interval full = getTypeRange(v.getType(), true);
+    if (in && in->lo >= full.lo && in->hi <= full.hi)
+      result = in;
+  } else if (isa<arith::AddIOp, arith::SubIOp, arith::MulIOp>(def)) {
+    std::optional<Interval> a = rangeOf(def->getOperand(0));
+    std::optional<Interval> b = rangeOf(def->getOperand(1));
+    if (a && b) {
+      if (isa<arith::AddIOp>(def))
+        result = Interval{a->lo + b->lo, a->hi + b->hi};
+      else if (isa<arith::SubIOp>(def))
+        result = Interval{a->lo - b->hi, a->hi - b->lo};
+      else {
+        int64_t p[] = {a->lo * b->lo, a->lo * b->hi, a->hi * b->lo,
+                       a->hi * b->hi};
+        result = Interval{*std::min_element(p, p + 4),
+                          *std::max_element(p, p + 4)};
+      }
+    }
+  } else if (auto select = dyn_cast<arith::SelectOp>(def)) {
+    std::optional<Interval> a = rangeOf(select.getTrueValue());
+    std::optional<Interval> b = rangeOf(select.getFalseValue());
+    if (a && b)
+      result = Interval{std::min(a->lo, b->lo), std::max(a->hi, b->hi)};
+  }
+  // Keep the interval arithmetic far from overflow.
+  if (result && (result->lo < -(int64_t(1) << 40) || result->hi > (int64_t(1) << 40)))
+    result = std::nullopt;
+  memo[v] = result;
+  return result;
+}
+
+/// Whether the reduction's final value always fits in 16 bits: the initial
+/// value's interval plus (taps x channels) products in the product's
+/// interval (or 0 for a padded tap).
+bool fitsInt16(ReductionNest red) {
+  DenseMap<Value, std::optional<Interval>> memo;
+  Operation *scope = red.outer();
+  std::optional<Interval> init = getRange(red.outer().getInitArgs()[0], scope, memo);
+  std::optional<Interval> product = getRange(red.product.getResult(), scope, memo);
+  if (!init || !product)
+    return false;
+  int64_t trips = 1;
+  for (scf::ForOp loop : red.loops) {
+    std::optional<int64_t> n = getMaxTripCount(loop);
+    if (!n)
+      return false;
+    trips *= *n;
+  }
+  int64_t lo = init->lo + trips * std::min<int64_t>(product->lo, 0);
+  int64_t hi = init->hi + trips * std::max<int64_t>(product->hi, 0);
+  return lo >= INT16_MIN && hi <= INT16_MAX;
+}
+
 std::optional<ConvNest> matchConvNest(scf::ForOp tLoop) {
   ConvNest conv;
   conv.tLoop = tLoop;
@@ -253,10 +366,13 @@ std::optional<ConvNest> matchConvNest(scf::ForOp tLoop) {
     return std::nullopt;
   conv.accType = accType;
   conv.rowType = accType;
-  if (auto bits = outer->getAttrOfType<IntegerAttr>(
-          qrcnn::qnn::kAccBitsAttrName))
-    if (bits.getInt() <= 16 && accType.getWidth() > 16)
-      conv.rowType = IntegerType::get(accType.getContext(), 16);
+  // 16 bits suffice when bit-width inference said so (`qnn.acc_bits`; lost
+  // when canonicalization folds the annotated loop away) or when intervals
+  // of the operands prove it.
+  auto bits = outer->getAttrOfType<IntegerAttr>(qrcnn::qnn::kAccBitsAttrName);
+  if (accType.getWidth() > 16 &&
+      ((bits && bits.getInt() <= 16) || fitsInt16(conv.reduction)))
+    conv.rowType = IntegerType::get(accType.getContext(), 16);
   for (Operation *p = outer->getParentOp(); p != coLoop; p = p->getParentOp()) {
     auto window = dyn_cast<scf::ForOp>(p);
     if (!window || !getConstantIndex(window.getUpperBound()) ||
@@ -486,20 +602,11 @@ LogicalResult rewriteConvNest(ConvNest &conv, Value row) {
     ib.create<memref::StoreOp>(loc, rowInit, row, initLoop.getInductionVar());
   }
 
-  // The reduction loops without iter_args (in their order: input
-  // channels, then taps), the position loop innermost. (Taps outermost
-  // would compute each tap's position range once per tap rather than per
-  // input channel, but then GCC 12 moves the next weight's load into the
-  // position loop and stops vectorizing it.)
-  SmallVector<scf::ForOp> order(red.loops.begin(), red.loops.end());
-  for (scf::ForOp loop : order) {
-    Value lb = *materialize(b, loop.getLowerBound(), tLoop, phase1);
-    Value ub = *materialize(b, loop.getUpperBound(), tLoop, phase1);
-    Value step = *materialize(b, loop.getStep(), tLoop, phase1);
-    auto newLoop = b.create<scf::ForOp>(loc, lb, ub, step);
-    phase1.map(loop.getInductionVar(), newLoop.getInductionVar());
-    b.setInsertionPointToStart(newLoop.getBody());
-  }
+  // The reduction loops without iter_args, the position loop innermost.
+  // The innermost reduction loop (the kernel taps) is jammed into the
+  // position loop when its trip count is a small constant: one pass over
+  // the row per input channel adds all taps, so the row is loaded and
+  // stored once per channel instead of once per tap.
   Operation *scope = tLoop;
   DenseMap<Value, bool> memo;
   Value x = red.product.getLhs(), w = red.product.getRhs();
@@ -507,14 +614,50 @@ LogicalResult rewriteConvNest(ConvNest &conv, Value row) {
     std::swap(x, w);
   if (dependsOn(w, conv.position, scope, memo))
     return failure();
-  FailureOr<Value> weight = materialize(b, w, scope, phase1);
-  if (failed(weight))
-    return failure();
+  bool xIsLhs = red.product.getLhs() == x;
+
+  scf::ForOp jam = red.inner();
+  std::optional<int64_t> taps = getMaxTripCount(jam);
+  if (!taps || taps != getConstantIndex(jam.getUpperBound()) || *taps < 1 ||
+      *taps > kMaxJammedTaps)
+    jam = nullptr;
+  for (scf::ForOp loop : red.loops) {
+    if (loop == jam)
+      break;
+    Value lb = *materialize(b, loop.getLowerBound(), tLoop, phase1);
+    Value ub = *materialize(b, loop.getUpperBound(), tLoop, phase1);
+    Value step = *materialize(b, loop.getStep(), tLoop, phase1);
+    auto newLoop = b.create<scf::ForOp>(loc, lb, ub, step);
+    phase1.map(loop.getInductionVar(), newLoop.getInductionVar());
+    b.setInsertionPointToStart(newLoop.getBody());
+  }
+
+  // One mapping per jammed tap (the tap index a constant), or the single
+  // mapping of the (not jammed) innermost loop.
+  SmallVector<IRMapping> tapMaps;
+  if (jam) {
+    for (int64_t k = 0; k < *taps; ++k) {
+      IRMapping map = phase1;
+      map.map(jam.getInductionVar(), b.create<arith::ConstantIndexOp>(loc, k));
+      tapMaps.push_back(map);
+    }
+  } else {
+    tapMaps.push_back(phase1);
+  }
+  SmallVector<Value> weights;
+  for (IRMapping &map : tapMaps) {
+    FailureOr<Value> weight = materialize(b, w, scope, map);
+    if (failed(weight))
+      return failure();
+    weights.push_back(*weight);
+  }
 
   // Taps in the padding: `cmpi ult, stride * position + offset, extent`
-  // guards whose false side makes the tap zero bound the position range.
-  Value lo = zero, hi = rowLength;
-  SmallVector<Value> masks;
+  // guards whose false side makes the tap zero bound the positions where
+  // the tap is inside the input: [lo, hi) per tap. All taps are inside on
+  // [LO, HI) = the intersection, which runs without the guards; the
+  // positions before and after it keep them.
+  SmallVector<arith::CmpIOp> masks;
   SetVector<Operation *> xSlice;
   BackwardSliceOptions sliceOptions;
   sliceOptions.omitBlockArguments = true;
@@ -522,74 +665,97 @@ LogicalResult rewriteConvNest(ConvNest &conv, Value row) {
   getBackwardSlice(x, &xSlice, sliceOptions);
   for (Operation *op : xSlice) {
     auto cmp = dyn_cast<arith::CmpIOp>(op);
-    if (!cmp || cmp.getPredicate() != arith::CmpIPredicate::ult ||
-        !dependsOn(cmp.getLhs(), conv.position, scope, memo) ||
-        dependsOn(cmp.getRhs(), conv.position, scope, memo) ||
-        !isZeroWhenFalse(x, cmp.getResult(), scope))
-      continue;
-    FailureOr<Linear> linear = decompose(b, loc, cmp.getLhs(), conv.position,
-                                         scope, phase1, memo);
-    FailureOr<Value> extent = materialize(b, cmp.getRhs(), scope, phase1);
-    if (failed(linear) || failed(extent) || linear->stride <= 0)
-      continue;
-    // stride * p + offset in [0, extent) <=> p in [ceil(-offset / stride),
-    // ceil((extent - offset) / stride)).
-    Value stride = b.create<arith::ConstantIndexOp>(loc, linear->stride);
-    Value strideMinusOne =
-        b.create<arith::ConstantIndexOp>(loc, linear->stride - 1);
-    auto ceilDivNonNegative = [&](Value n) {
-      Value positive = b.createOrFold<arith::CmpIOp>(
-          loc, arith::CmpIPredicate::sgt, n, zero);
-      Value quotient = b.createOrFold<arith::DivSIOp>(
-          loc, b.createOrFold<arith::AddIOp>(loc, n, strideMinusOne), stride);
-      return b.createOrFold<arith::SelectOp>(loc, positive, quotient, zero);
-    };
-    Value first = ceilDivNonNegative(
-        b.createOrFold<arith::SubIOp>(loc, zero, linear->offset));
-    Value end = ceilDivNonNegative(
-        b.createOrFold<arith::SubIOp>(loc, *extent, linear->offset));
-    auto maxIndex = [&](Value a, Value c) {
-      return b.createOrFold<arith::SelectOp>(
-          loc,
-          b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::sgt, a, c),
-          a, c);
-    };
-    auto minIndex = [&](Value a, Value c) {
-      return b.createOrFold<arith::SelectOp>(
-          loc,
-          b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, a, c),
-          a, c);
-    };
-    hi = minIndex(hi, end);
-    lo = maxIndex(lo, first);
-    masks.push_back(cmp.getResult());
+    if (cmp && cmp.getPredicate() == arith::CmpIPredicate::ult &&
+        dependsOn(cmp.getLhs(), conv.position, scope, memo) &&
+        !dependsOn(cmp.getRhs(), conv.position, scope, memo) &&
+        isZeroWhenFalse(x, cmp.getResult(), scope))
+      masks.push_back(cmp);
   }
-  lo = b.createOrFold<arith::SelectOp>(
-      loc, b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, lo, hi),
-      lo, hi);
+  auto maxIndex = [&](Value a, Value c) {
+    return b.createOrFold<arith::SelectOp>(
+        loc, b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::sgt, a, c),
+        a, c);
+  };
+  auto minIndex = [&](Value a, Value c) {
+    return b.createOrFold<arith::SelectOp>(
+        loc, b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, a, c),
+        a, c);
+  };
+  Value lo = zero, hi = rowLength;
+  SmallVector<arith::CmpIOp> rangedMasks;
+  for (arith::CmpIOp cmp : masks) {
+    Value maskLo = zero, maskHi = rowLength;
+    bool ok = true;
+    for (IRMapping &map : tapMaps) {
+      FailureOr<Linear> linear = decompose(b, loc, cmp.getLhs(), conv.position,
+                                           scope, map, memo);
+      FailureOr<Value> extent = materialize(b, cmp.getRhs(), scope, map);
+      if (failed(linear) || failed(extent) || linear->stride <= 0) {
+        ok = false;
+        break;
+      }
+      // stride * p + offset in [0, extent) <=> p in [ceil(-offset / stride),
+      // ceil((extent - offset) / stride)).
+      Value stride = b.create<arith::ConstantIndexOp>(loc, linear->stride);
+      Value strideMinusOne =
+          b.create<arith::ConstantIndexOp>(loc, linear->stride - 1);
+      auto ceilDivNonNegative = [&](Value n) {
+        Value positive = b.createOrFold<arith::CmpIOp>(
+            loc, arith::CmpIPredicate::sgt, n, zero);
+        Value quotient = b.createOrFold<arith::DivSIOp>(
+            loc, b.createOrFold<arith::AddIOp>(loc, n, strideMinusOne), stride);
+        return b.createOrFold<arith::SelectOp>(loc, positive, quotient, zero);
+      };
+      maskLo = maxIndex(maskLo, ceilDivNonNegative(b.createOrFold<arith::SubIOp>(
+                                    loc, zero, linear->offset)));
+      maskHi = minIndex(maskHi, ceilDivNonNegative(b.createOrFold<arith::SubIOp>(
+                                    loc, *extent, linear->offset)));
+    }
+    if (!ok)
+      continue;
+    lo = maxIndex(lo, maskLo);
+    hi = minIndex(hi, maskHi);
+    rangedMasks.push_back(cmp);
+  }
+  // An empty intersection leaves everything to the guarded loops.
+  lo = minIndex(lo, rowLength);
+  hi = maxIndex(hi, lo);
 
-  auto tcLoop = b.create<scf::ForOp>(loc, lo, hi, one);
-  {
-    OpBuilder xb = OpBuilder::atBlockBegin(tcLoop.getBody());
-    IRMapping phase1x = phase1;
-    phase1x.map(conv.position, tcLoop.getInductionVar());
+  // row[tc] += sum over the taps of x(tc, tap) * w(tap).
+  auto emitPositions = [&](Value from, Value to, bool guarded) -> LogicalResult {
+    auto loop = b.create<scf::ForOp>(loc, from, to, one);
+    OpBuilder xb = OpBuilder::atBlockBegin(loop.getBody());
+    Value tc = loop.getInductionVar();
+    Value sum = xb.create<memref::LoadOp>(loc, row, tc);
     Value inside = xb.create<arith::ConstantIntOp>(loc, 1, 1);
-    for (Value mask : masks)
-      phase1x.map(mask, inside);
-    FailureOr<Value> tap = materialize(xb, x, scope, phase1x);
-    if (failed(tap))
-      return failure();
-    Value acc = xb.create<memref::LoadOp>(loc, row, tcLoop.getInductionVar());
-    Value product = red.product.getLhs() == x
-                        ? xb.create<arith::MulIOp>(loc, *tap, *weight)
-                        : xb.create<arith::MulIOp>(loc, *weight, *tap);
-    // The product stays in the reduction's type (a narrower multiply would
-    // be promoted to C's int and could overflow it); only the sum narrows.
-    if (conv.rowType != conv.accType)
-      product = xb.create<arith::TruncIOp>(loc, conv.rowType, product);
-    Value sum = xb.create<arith::AddIOp>(loc, acc, product);
-    xb.create<memref::StoreOp>(loc, sum, row, tcLoop.getInductionVar());
-  }
+    for (auto [map, weight] : llvm::zip(tapMaps, weights)) {
+      IRMapping tapMap = map;
+      tapMap.map(conv.position, tc);
+      if (!guarded)
+        for (arith::CmpIOp mask : rangedMasks)
+          tapMap.map(mask.getResult(), inside);
+      FailureOr<Value> tap = materialize(xb, x, scope, tapMap);
+      if (failed(tap))
+        return failure();
+      Value product = xIsLhs ? xb.create<arith::MulIOp>(loc, *tap, weight)
+                             : xb.create<arith::MulIOp>(loc, weight, *tap);
+      // The product stays in the reduction's type (a narrower multiply
+      // would be promoted to C's int and could overflow it); only the sum
+      // narrows.
+      if (conv.rowType != conv.accType)
+        product = xb.create<arith::TruncIOp>(loc, conv.rowType, product);
+      sum = xb.create<arith::AddIOp>(loc, sum, product);
+    }
+    xb.create<memref::StoreOp>(loc, sum, row, tc);
+    return success();
+  };
+  if (!rangedMasks.empty() && failed(emitPositions(zero, lo, /*guarded=*/true)))
+    return failure();
+  if (failed(emitPositions(lo, hi, /*guarded=*/false)))
+    return failure();
+  if (!rangedMasks.empty() &&
+      failed(emitPositions(hi, rowLength, /*guarded=*/true)))
+    return failure();
 
   // The tail per position, reading the row instead of reducing.
   {

@@ -19,22 +19,26 @@
 // The row starts at the bias.
 // CHECK:   scf.for %[[I:.*]] = %c0 to %c10 step %c1 {
 // CHECK:     memref.store %{{.*}}, %[[ROW]][%[[I]]]
-// Input channels, then kernel taps; each weight is read once per channel.
+// Input channels; the three kernel taps are jammed into the position loop
+// (each weight read once per channel).
 // CHECK:   scf.for %[[CI:.*]] = %c0 to %c2 step %c1 {
-// CHECK:     scf.for %[[K:.*]] = %c0 to %c3 step %c1 {
-// CHECK:       memref.load %[[W]][%[[CO]], %[[CI]], %[[K]]]
-// Positions innermost over the range whose taps are inside the input: no
-// padding test left in the loop.
-// CHECK:       scf.for %[[T:.*]] = %{{.*}} to %{{.*}} step %c1 {
-// CHECK-NOT:     arith.select
-// CHECK-NOT:     arith.cmpi
-// CHECK:         %[[X:.*]] = memref.load %arg0[%c0, %[[CI]], %{{.*}}]
-// CHECK:         %[[A:.*]] = memref.load %[[ROW]][%[[T]]]
-// CHECK:         arith.muli
-// CHECK:         %[[P:.*]] = arith.trunci %{{.*}} : i32 to i16
-// CHECK:         %[[S:.*]] = arith.addi %[[A]], %[[P]] : i16
-// CHECK:         memref.store %[[S]], %[[ROW]][%[[T]]]
-// CHECK:       }
+// CHECK-DAG:  %[[W0:.*]] = memref.load %[[W]][%[[CO]], %[[CI]], %c0]
+// CHECK-DAG:  %[[W1:.*]] = memref.load %[[W]][%[[CO]], %[[CI]], %c1]
+// CHECK-DAG:  %[[W2:.*]] = memref.load %[[W]][%[[CO]], %[[CI]], %c2]
+// Position 0: tap 0 reads the padding (x - zx = 0) and folds away.
+// CHECK:     memref.load %[[ROW]][%c0]
+// CHECK-NOT:  scf.for
+// CHECK:     memref.store %{{.*}}, %[[ROW]][%c0]
+// Positions 1..9 (9 = the row's end: every tap inside the input): all three
+// taps, no padding test in the loop.
+// CHECK:     scf.for %[[T:.*]] = %c1 to %c10 step %c1 {
+// CHECK-NOT:   arith.select
+// CHECK-NOT:   arith.cmpi
+// CHECK:       %[[A:.*]] = memref.load %[[ROW]][%[[T]]]
+// CHECK-COUNT-3: memref.load %arg0[%c0, %[[CI]], %{{.*}}]
+// CHECK:       %[[S:.*]] = arith.addi %{{.*}}, %{{.*}} : i16
+// CHECK:       memref.store %[[S]], %[[ROW]][%[[T]]]
+// CHECK:     }
 // The tail (requantization, pool) per pooled position reads the row.
 // CHECK:   scf.for %{{.*}} = %c0 to %c5 step %c1 {
 // CHECK:     scf.for
@@ -68,11 +72,15 @@ func.func @conv1d(%x: tensor<1x2x23xf32>) -> tensor<1x3x5xf32> {
 // CHECK: scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args(%[[LEN:.*]] = %c16)
 // CHECK:   scf.for %[[CO:.*]] = %c0 to %c4 step %c1 {
 // CHECK:     scf.for %{{.*}} = %c0 to %[[ROWLEN:.*]] step %c1 {
+// Per input channel, three position ranges: before, inside and after the
+// positions whose taps all lie inside the input.
 // CHECK:     scf.for %{{.*}} = %c0 to %c4 step %c1 {
-// CHECK:       scf.for %{{.*}} = %c0 to %c3 step %c1 {
-// CHECK:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1 {
+// CHECK:       scf.for %{{.*}} = %c0 to %[[LO:.*]] step %c1 {
+// CHECK:         arith.select
+// CHECK:       scf.for %{{.*}} = %[[LO]] to %[[HI:.*]] step %c1 {
 // CHECK-NOT:       arith.select
 // CHECK:           memref.store
+// CHECK:       scf.for %{{.*}} = %[[HI]] to %[[ROWLEN]] step %c1 {
 // CHECK:     scf.for %{{.*}} = %c0 to %{{.*}} step %c1 {
 // CHECK:   } {qnn.recurrent_steps = 3 : i64}
 func.func @recurrent(%x: tensor<1x4x16xf32>) -> tensor<1x4x2xf32> {
@@ -99,7 +107,7 @@ func.func @recurrent(%x: tensor<1x4x16xf32>) -> tensor<1x4x2xf32> {
 // around its two innermost parallel loops; the padding test of the outer
 // spatial dimension stays in the loop. A dense layer keeps its reduction.
 // CHECK-LABEL: func.func @conv2d_and_dense_int
-// CHECK: memref.get_global @acc_row_i32 : memref<4xi32>
+// CHECK: memref.get_global @acc_row_i16 : memref<4xi16>
 // CHECK: scf.for %{{.*}} = %c0 to %c4 step %c1 {
 // CHECK: arith.select
 // CHECK: scf.for {{.*}} iter_args

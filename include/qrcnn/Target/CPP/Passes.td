@@ -44,22 +44,30 @@ def CpuReorderConvLoops : Pass<"qnn-cpu-reorder-conv-loops", "::mlir::ModuleOp">
 
         for co:
           for tc < TC: row[tc] = bias[co]
-          for ci: for k:
-            w = weight[co, ci, k]
-            for tc in [lo(k), hi(k)): row[tc] += (x[ci, tc*s + k*d - pad] - zx) * w
+          for ci:
+            w_k = weight[co, ci, k]                  (k < K, unrolled)
+            for tc in [0, LO):  row[tc] += sum_k tap(tc, k) * w_k   (guarded)
+            for tc in [LO, HI): row[tc] += sum_k (x[ci, tc*s + k*d - pad] - zx) * w_k
+            for tc in [HI, TC): row[tc] += sum_k tap(tc, k) * w_k   (guarded)
           for t: (the original tail, reading row[...] instead of summing)
 
-    where `row` is a static accumulator buffer (`<func>_acc_row_iN`, sized
-    for the longest row) and `[lo, hi)` are the positions whose tap lies
-    inside the input: the padding test leaves the loop, which is exact
-    because a padded tap contributes (zx - zx) * w = 0 (checked by folding
-    the tap with the test false). The sum is the same integer sum in
-    another order. The match is structural: any two perfectly nested
-    parallel loops around such a reduction whose only dependence on the
-    outer loop is one position value (a 2-D conv is reordered around its
-    two innermost parallel loops, padding tests that do not depend on the
-    position stay in the loop); nests of another shape (dense layers) are
-    left as they are.
+    `row` is a static accumulator buffer (`acc_row_iN`, sized for the
+    longest row); the kernel taps (the innermost reduction loop, when its
+    trip count is a constant up to 16) are jammed into the position loop,
+    so the row is read and written once per input channel. `[LO, HI)` are
+    the positions whose taps all lie inside the input: there the padding
+    tests leave the loop, which is exact because a padded tap contributes
+    (zx - zx) * w = 0 (checked by canonicalizing the tap with the test
+    false); the positions outside keep the lowering's guarded taps. The row
+    is i16 when `qnn.acc_bits` says 16 bits suffice or when intervals of
+    the bias and of the products (constant weights, input containers)
+    prove it, so SIMD lanes hold twice as many positions; the sum is the
+    same integer sum in another order, exact modulo 2^16 and in range. The
+    match is structural: any two perfectly nested parallel loops around
+    such a reduction whose only dependence on the outer loop is one
+    position value (a 2-D conv is reordered around its two innermost
+    parallel loops); nests of another shape (dense layers) are left as
+    they are.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::memref::MemRefDialect",
