@@ -779,7 +779,7 @@ bool Folder::qonnxQuant() {
 }
 
 FoldStatus Folder::run(Op op) {
-  bool ok;
+  bool ok = false;
   switch (op) {
   case Op::Unknown:
     return FoldStatus::NotFoldable;

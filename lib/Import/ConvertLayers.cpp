@@ -887,7 +887,6 @@ LogicalResult Importer::convertShapeOp(const onnx::NodeProto &node,
   }
   if (!ok)
     return nodeError(node) << error;
-  std::string countError;
   if (llvm::is_contained(shape, 0))
     return nodeError(node) << "the result shape " << shapeToString(shape)
                            << " has a zero-sized dimension; empty tensors are "
@@ -896,11 +895,7 @@ LogicalResult Importer::convertShapeOp(const onnx::NodeProto &node,
       q && qnn::getQuantizedAxis(q) && ArrayRef<int64_t>(shape) != xShape)
     return nodeError(node) << "reshaping a per-axis quantized tensor is not "
                               "supported";
-  Value result = reshape(x, shape, nodeLoc(node));
-  if (result == x && result.getDefiningOp() == nullptr) {
-    // keep graph inputs as they are
-  }
-  setOutputValue(node, 0, result, in[0].onnxType);
+  setOutputValue(node, 0, reshape(x, shape, nodeLoc(node)), in[0].onnxType);
   return success();
 }
 

@@ -88,7 +88,9 @@ OwningOpRef<ModuleOp> loadModel(MLIRContext &context, llvm::SourceMgr &sources,
       auto printable = [](const std::string &text) {
         const auto *begin = reinterpret_cast<const llvm::UTF8 *>(text.data());
         if (llvm::isLegalUTF8String(&begin, begin + text.size()) &&
-            llvm::none_of(text, [](char c) { return c == '\033'; }))
+            llvm::none_of(text, [](unsigned char c) {
+              return c < 0x20 || c == 0x7f;
+            }))
           return text;
         std::string escaped;
         for (unsigned char c : text) {

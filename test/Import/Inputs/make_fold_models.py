@@ -40,6 +40,20 @@ def cases():
         [tensor("q", [0, 128, 255], np.uint8), f32("s", 0.5), tensor("z", 128, np.uint8)])
 
 
+    # INT4 in int32_data: one packed byte per entry, low nibble first.
+    t = TensorProto()
+    t.name, t.data_type = "q", INT4
+    t.dims.extend([3])
+    t.int32_data.extend([0x21, 0x0F])
+    yield "int4_int32_data", model(
+        [node("DequantizeLinear", ["q", "s"], ["y"], "dequant")], "g", [], [out("y", FLOAT, [3])],
+        [t, f32("s", 1.0)], opset=21)
+    # FLOAT16 initializer (raw_data) cast to float.
+    h = tensor("h", np.array([1.5, 65504.0, -0.0001], np.float16))
+    yield "float16_cast", model([node("Cast", ["h"], ["y"], "cast", to=FLOAT)], "g", [],
+                                [out("y", FLOAT, [3])], [h])
+
+
 def main():
     os.makedirs(sys.argv[1], exist_ok=True)
     for name, m in cases():
