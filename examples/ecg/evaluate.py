@@ -97,8 +97,10 @@ def stats(qrcnnc, model):
                              for w in widths]}
 
 
-HLS_KEYS = ["latency_cycles", "latency_us", "dsp", "bram36", "lut", "ff", "dynamic_power_w",
-            "parameters"]
+HLS_KEYS = ["latency_cycles", "latency_us", "interval_cycles", "dsp", "bram36", "lut", "ff",
+            "dynamic_power_w", "energy_per_inference_uj", "parameters"]
+HLS_HEADS = ["latency (cycles)", "latency (µs)", "interval (cycles)", "DSP", "BRAM36", "LUT", "FF",
+             "dynamic power (W)", "energy / beat (µJ)", "parameters"]
 
 
 def hls_report(qrcnnc, model, outdir):
@@ -268,6 +270,12 @@ def write_results(path, ev):
       "the training checkpoints (`models/checkpoints/`). Protocols and models: "
       "[`README.md`](README.md). The QRCNN is the RCNN (one 12→12 conv layer "
       "applied 4 times) quantized to uint8 input, uint4 activations, int4 weights.")
+    w("")
+    w("Classes, as the shipped models were trained: AAMI N, S, V, F, Q on (b) and (c) "
+      "(N = N L R e j, S = A a J S, V = V E, F = F, Q = / f Q; loss weights 1/sqrt(class "
+      "count)), and the five beat types N, L, R, A, V on (a) (balanced, unweighted). "
+      "DS2 has only 7 Q beats (the paced records are in neither DS1 nor DS2), so "
+      "its Q figures are anecdotal.")
     w("")
     r = ev["results"]
     st = ev["stats"]
@@ -479,9 +487,7 @@ def write_results(path, ev):
             w("")
     if not errs or len(errs) < len(hls):
         cols = HLS_KEYS
-        heads = ["latency (cycles)", "latency (µs)", "DSP", "BRAM36", "LUT", "FF",
-                 "dynamic power (W)", "parameters"]
-        w("| model | layout | part | clock | " + " | ".join(heads) + " |")
+        w("| model | layout | part | clock | " + " | ".join(HLS_HEADS) + " |")
         w("|---|---|---|---|" + "---|" * len(cols))
         for arch, name, tag in ARCHS:
             h = hls.get(arch, {})
