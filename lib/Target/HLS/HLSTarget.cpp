@@ -6,6 +6,7 @@
 // (SynthCheck.h) before anything is written.
 //
 //===----------------------------------------------------------------------===//
+#include "qrcnn/Target/HLS/Estimates.h"
 #include "qrcnn/Target/HLS/HLSEmitter.h"
 #include "qrcnn/Target/HLS/HLSPlan.h"
 #include "qrcnn/Target/HLS/SynthCheck.h"
@@ -58,6 +59,11 @@ public:
     group.add_flag("--hls-print-plan", printPlan,
                    "Print the hardware plan (layers, widths, reuse factors, "
                    "loops, buffers, streams) to stdout");
+    group.add_option("--report", reportPath,
+                     "Write the estimates (latency, DSP/BRAM/LUT/FF, dynamic "
+                     "power; folded and unfolded) as JSON to this file");
+    group.add_flag("--report-table", reportTable,
+                   "Print the estimates as a table (folded vs unfolded)");
   }
 
   LogicalResult emit(ModuleOp module, const EmitContext &context) override;
@@ -71,6 +77,8 @@ private:
   std::vector<std::string> reuseFactors;
   std::optional<int64_t> budgetDsp, budgetBram;
   bool printPlan = false;
+  std::string reportPath;
+  bool reportTable = false;
 };
 
 LogicalResult HlsTarget::parseKnobs() {
@@ -155,6 +163,12 @@ LogicalResult HlsTarget::emit(ModuleOp module, const EmitContext &context) {
     if (llvm::Error err =
             folder->copyRuntimeFile(header, "qrcnn/" + header))
       return reportError(std::move(err));
+  if ((!reportPath.empty() || reportTable) &&
+      failed(writeEstimatesReport(
+          module, *plan, context.modelPath, reportPath,
+          !reportTable ? nullptr
+                       : context.report ? context.report : &llvm::outs())))
+    return failure();
   if (context.report) {
     int64_t dsp = 0, bram = 0;
     for (const HLSLayer &layer : plan->layers) {
