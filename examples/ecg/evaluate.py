@@ -112,9 +112,16 @@ def hls_report(qrcnnc, model, outdir):
         # the temporary folder is not part of the message
         return {"error": err.replace(rep, "DIR/report.json").replace(outdir, "DIR")}
     try:
-        return json.load(open(rep))
+        report = json.load(open(rep))
     except ValueError as e:
         return {"error": f"{rep}: not JSON ({e})"}
+    # keep the totals; the per-stage schedule stays in the report file
+    for lay in ("folded", "unfolded"):
+        if isinstance(report.get(lay), dict):
+            report[lay].pop("stages", None)
+    if "model_file" in report:
+        report["model_file"] = os.path.basename(report["model_file"])
+    return report
 
 
 def load_torch(path, arch, k):
@@ -510,7 +517,31 @@ def write_results(path, ev):
         if pw is not None:
             w(f"Estimated dynamic power of the QRCNN (folded) / quantized CNN: {100 * pw:.1f}% "
               f"(seed paper: {PAPER['power']}).")
+            try:
+                a_, b_ = hls["rcnn"]["folded"], hls["cnn"]["folded"]
+                lat = a_['latency_cycles'] / b_['latency_cycles']
+                w(f"Power is drawn while the design computes; per beat, the energy ratio "
+                  f"(QRCNN / CNN) is "
+                  f"{100 * a_['energy_per_inference_uj'] / b_['energy_per_inference_uj']:.1f}% "
+                  f"and the latency ratio {100 * lat:.1f}%" +
+                  (" (one engine reused four times works longer at lower power)."
+                   if lat > 1 and pw < 1 else "."))
+            except (KeyError, TypeError, ZeroDivisionError):
+                pass
             w("")
+        over = []
+        for arch, name, _ in ARCHS:
+            for lay in ("folded", "unfolded"):
+                u = (hls.get(arch, {}).get(lay) or {}).get("utilization") or {}
+                over += [f"{name} {lay}: {k.upper()} {v:.0f}%" for k, v in u.items()
+                         if isinstance(v, (int, float)) and v > 100]
+        if over:
+            w(f"Over the part's capacity ({hls['rcnn'].get('part', '?')}): " + "; ".join(over) + ".")
+            w("")
+        w("The estimates are the compiler's model ([`docs/hls.md`](../../docs/hls.md)), not Vivado "
+          "synthesis results; `layout` unfolded = the same network with every "
+          "recurrent step as its own layer (for the CNN both are the same design).")
+        w("")
 
     # --- reproduce
     w("## Reproduce")
