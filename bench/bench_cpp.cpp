@@ -60,12 +60,13 @@ int main(int argc, char **argv) {
   float checksum = 0;
 
   for (int i = 0; i < 200; ++i) // warm-up
-    BENCH_RUN(&data[(i % samples) * INPUT_SIZE], output);
+    BENCH_RUN(&data[(i % samples) * INPUT_SIZE], INPUT_SIZE, output, OUTPUT_SIZE);
   std::vector<double> wall1, cpu1, wall256, cpu256;
   for (int i = 0; i < calls; ++i) {
     const float *in = &data[(i % samples) * INPUT_SIZE];
     double w = wallMicros(), c = cpuMicros();
-    BENCH_RUN(in, output);
+    if (BENCH_RUN(in, INPUT_SIZE, output, OUTPUT_SIZE) != 0)
+      return 3;
     cpu1.push_back(cpuMicros() - c);
     wall1.push_back(wallMicros() - w);
     checksum += output[0];
@@ -73,7 +74,7 @@ int main(int argc, char **argv) {
   for (int b = 0; b < batches; ++b) {
     double w = wallMicros(), c = cpuMicros();
     for (int i = 0; i < 256; ++i) {
-      BENCH_RUN(&data[(i % samples) * INPUT_SIZE], output);
+      BENCH_RUN(&data[(i % samples) * INPUT_SIZE], INPUT_SIZE, output, OUTPUT_SIZE);
       checksum += output[0];
     }
     cpu256.push_back((cpuMicros() - c) / 256);

@@ -50,6 +50,14 @@ def LowerToLoops : Pass<"qnn-lower-to-loops", "::mlir::ModuleOp"> {
     on the integer entry, `qnn.staging_bytes` on the float one. docs/lowering.md
     has the details.
   }];
+  let options = [
+    Option<"poolBeforeRequantize", "pool-before-requantize", "bool", "false",
+           "Fused max pools take the max of the accumulators, then requantize once (identical results)">,
+    Option<"narrowRequantize", "narrow-requantize", "bool", "false",
+           "Requantize in i32 with the narrowest multiplier an exhaustive check over each channel's accumulator interval proves identical">,
+    Option<"stageMultiple", "stage-multiple", "int64_t", "0",
+           "N > 0: 1-D batch-1 convs read a zero-point-padded staged copy of their input, sized to compute outputs up to a multiple of N">,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::func::FuncDialect",

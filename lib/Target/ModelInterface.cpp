@@ -42,6 +42,11 @@ static FailureOr<Entry> getEntry(FunctionOpInterface func) {
            << qnn::kNumInputsAttrName << "' attribute (not from "
            << "qnn-lower-to-loops?)";
   ArrayRef<Type> argTypes = func.getArgumentTypes();
+  // Trailing buffer arguments a backend added (the CPU target's
+  // qnn-cpu-workspace-arguments) are neither inputs nor outputs.
+  if (auto buffers = func->getAttrOfType<IntegerAttr>("qnn.workspace_args"))
+    argTypes = argTypes.drop_back(
+        std::min<size_t>(buffers.getInt(), argTypes.size()));
   for (auto [index, type] : llvm::enumerate(argTypes)) {
     FailureOr<std::pair<std::vector<int64_t>, Type>> buffer =
         getBufferShape(type);

@@ -45,6 +45,34 @@ constexpr llvm::StringLiteral kMaxTripCountAttrName = "qnn.max_trip_count";
 constexpr llvm::StringLiteral kAccBitsAttrName = "qnn.acc_bits";
 /// On the `scf.for` over the steps of a recurrent conv: the iteration count.
 constexpr llvm::StringLiteral kRecurrentStepsAttrName = "qnn.recurrent_steps";
+/// On the output-position loop of a conv that reads a staged input (see
+/// LoweringOptions::stageMultiple): N such that conv outputs may be computed
+/// (and thrown away) up to the next multiple of N; their reads stay inside
+/// the staging buffer.
+constexpr llvm::StringLiteral kOvercomputeAttrName = "qnn.overcompute";
+
+/// Choices of the lowering that only some backends want; the defaults give
+/// the plain common form described in ConversionPasses.td.
+struct LoweringOptions {
+  /// In a fused conv -> requantize -> maxpool nest, take the max of the
+  /// accumulators and requantize once per pooled output. Identical results:
+  /// requantization is monotone non-decreasing (M > 0, rounding and clamp
+  /// are monotone).
+  bool poolBeforeRequantize = false;
+  /// Requantize conv and dense accumulators in i32 when, for every output
+  /// channel, an exhaustive check over the accumulator's interval (from the
+  /// constant weights, bias and input range) finds an i32 multiplier/shift
+  /// whose result equals rt::requantize's for every value; the narrowest
+  /// such multiplier is used. Otherwise the exact i64 form.
+  bool narrowRequantize = false;
+  /// N > 0: a 1-D conv with batch 1 first copies its input, with the
+  /// padding as zero-point cells, into a static staging buffer, and reads
+  /// it without bounds tests; the buffer is sized so that outputs can be
+  /// computed up to the next multiple of N (`qnn.overcompute`). A staged
+  /// recurrent conv writes every step back into the slot it staged from, so
+  /// it needs one arena slot instead of two.
+  int64_t stageMultiple = 0;
+};
 
 struct LoweringStats {
   int64_t arenaBytes = 0;
@@ -56,6 +84,9 @@ struct LoweringStats {
 /// integer entries on memrefs. Emits a diagnostic naming the op and fails
 /// on anything the integer lowering cannot express (float layers, ...).
 mlir::LogicalResult lowerQNNToLoops(mlir::ModuleOp module,
+                                    LoweringStats *stats = nullptr);
+mlir::LogicalResult lowerQNNToLoops(mlir::ModuleOp module,
+                                    const LoweringOptions &options,
                                     LoweringStats *stats = nullptr);
 
 } // namespace qrcnn::qnn

@@ -114,24 +114,161 @@ struct RequantSpec {
 /// A RequantSpec materialized in a function: constants, or tables indexed
 /// by channel.
 struct RequantValues {
-  Value multiplier, shift;           // i64 constants when uniform
+  Value multiplier, shift;           // constants when uniform
   Value multiplierTable, shiftTable; // memref<C x i32> otherwise
   ShiftSign sign = ShiftSign::Positive;
   int64_t zeroPoint = 0, lo = 0, hi = 0;
+  /// The parameters were proven to give rt::requantize's results in i32
+  /// arithmetic (LoweringOptions::narrowRequantize): everything is i32.
+  bool narrow = false;
 
-  /// Requantizes i64 `acc`; `channel` (index) selects the table entry.
+  /// The integer type apply() computes and returns in.
+  Type getType(OpBuilder &b) const {
+    return narrow ? b.getI32Type() : b.getI64Type();
+  }
+
+  /// Requantizes `acc` (of getType()); `channel` (index) selects the table
+  /// entry.
   Value apply(OpBuilder &b, Location loc, Value acc, Value channel) const {
-    Type i64 = b.getI64Type();
+    Type type = getType(b);
     Value m = multiplier, s = shift;
     if (multiplierTable)
-      m = b.create<arith::ExtSIOp>(
-          loc, i64, b.create<memref::LoadOp>(loc, multiplierTable, channel));
+      m = buildIntCast(b, loc,
+                       b.create<memref::LoadOp>(loc, multiplierTable, channel),
+                       type, /*isSigned=*/true);
     if (shiftTable)
-      s = b.create<arith::ExtSIOp>(
-          loc, i64, b.create<memref::LoadOp>(loc, shiftTable, channel));
+      s = buildIntCast(b, loc,
+                       b.create<memref::LoadOp>(loc, shiftTable, channel),
+                       type, /*isSigned=*/true);
     return buildRequantize(b, loc, acc, m, s, sign, zeroPoint, lo, hi);
   }
+
+  /// Requantizes an i32 accumulator of a conv or dense.
+  Value applyToAccumulator(OpBuilder &b, Location loc, Value acc,
+                           Value channel) const {
+    return apply(b, loc, buildIntCast(b, loc, acc, getType(b), true), channel);
+  }
 };
+
+/// Closed interval of a conv or dense accumulator, per output channel.
+struct AccInterval {
+  int64_t lo, hi;
+};
+
+/// acc[c] = bias[c] + sum (x - zx) * w[c, ...] with x anywhere in the input
+/// type's storage range (padding reads zx: a term 0): the interval per
+/// output channel (dim 0 of the weights), or nothing when the weights or
+/// bias are not constants.
+std::optional<SmallVector<AccInterval>>
+getAccIntervals(Value weight, Value bias, quant::QuantizedType input) {
+  auto wConst = weight.getDefiningOp<ConstantOp>();
+  if (!wConst || !input)
+    return std::nullopt;
+  auto wValues = wConst.getValue().tryGetValues<APInt>();
+  if (!wValues)
+    return std::nullopt;
+  quant::QuantizedType wq = getQuant(weight);
+  int64_t zx = getZeroPoints(input).front();
+  int64_t xlo = input.getStorageTypeMin() - zx;
+  int64_t xhi = input.getStorageTypeMax() - zx;
+  SmallVector<int64_t> shape = getShape(weight);
+  int64_t channels = shape.front();
+  if (channels <= 0)
+    return std::nullopt;
+  int64_t perChannel = getNumElements(weight) / channels;
+  SmallVector<AccInterval> intervals(channels, AccInterval{0, 0});
+  int64_t i = 0;
+  for (APInt v : *wValues) {
+    int64_t w = wq && wq.isSigned() ? v.getSExtValue()
+                                    : static_cast<int64_t>(v.getZExtValue());
+    int64_t a = w * xlo, c = w * xhi;
+    AccInterval &interval = intervals[i++ / perChannel];
+    interval.lo += std::min<int64_t>({a, c, 0});
+    interval.hi += std::max<int64_t>({a, c, 0});
+  }
+  if (bias) {
+    auto bConst = bias.getDefiningOp<ConstantOp>();
+    if (!bConst)
+      return std::nullopt;
+    auto bValues = bConst.getValue().tryGetValues<APInt>();
+    if (!bValues || getNumElements(bias) != channels)
+      return std::nullopt;
+    int64_t c = 0;
+    for (APInt v : *bValues) {
+      intervals[c].lo += v.getSExtValue();
+      intervals[c].hi += v.getSExtValue();
+      ++c;
+    }
+  }
+  return intervals;
+}
+
+/// rt::requantize as the i32 IR of buildRequantize computes it with
+/// multiplier `m` and shift `s` >= 1, or nothing when an intermediate value
+/// would leave i32.
+std::optional<int64_t> requantizeInt32(int64_t acc, int64_t m, int64_t s,
+                                       int64_t zeroPoint, int64_t lo,
+                                       int64_t hi) {
+  int64_t product = acc * m;
+  if (product < INT32_MIN || product > INT32_MAX)
+    return std::nullopt;
+  int64_t quotient = product >> s;
+  int64_t remainder = product & ((int64_t(1) << s) - 1);
+  int64_t half = int64_t(1) << (s - 1);
+  int64_t y = quotient + ((remainder > half) ||
+                          (remainder == half && (quotient & 1)));
+  y += zeroPoint;
+  if (y < INT32_MIN || y > INT32_MAX)
+    return std::nullopt;
+  return std::clamp(y, lo, hi);
+}
+
+/// For each channel, the narrowest i32 multiplier (the smallest shift
+/// s in [1, 30]) with which requantizeInt32 equals rt::requantize for EVERY
+/// accumulator value of the channel's interval. Nothing when a channel has
+/// none (or its interval is too large to check exhaustively).
+std::optional<SmallVector<qrcnn::rt::RequantParams>>
+findNarrowParams(ArrayRef<qrcnn::rt::RequantParams> params,
+                 ArrayRef<AccInterval> intervals, int64_t zeroPoint,
+                 int64_t lo, int64_t hi) {
+  constexpr int64_t kMaxChecked = int64_t(1) << 22;
+  if (intervals.size() != params.size() && params.size() != 1)
+    return std::nullopt;
+  SmallVector<qrcnn::rt::RequantParams> result;
+  for (auto [c, interval] : llvm::enumerate(intervals)) {
+    qrcnn::rt::RequantParams p = params.size() == 1 ? params[0] : params[c];
+    if (p.shift < 1 || p.multiplier <= 0 ||
+        interval.hi - interval.lo > kMaxChecked ||
+        interval.lo < INT32_MIN || interval.hi > INT32_MAX)
+      return std::nullopt;
+    std::optional<qrcnn::rt::RequantParams> found;
+    for (int64_t s = 1; s <= std::min<int64_t>(p.shift, 30) && !found; ++s) {
+      // m = round_half_even(multiplier * 2^(s - shift)).
+      int64_t drop = p.shift - s;
+      int64_t m = p.multiplier;
+      if (drop > 0) {
+        if (drop >= 62)
+          continue;
+        m = qrcnn::rt::roundingShiftHalfEven(p.multiplier, drop);
+      }
+      if (m <= 0 || m > INT32_MAX)
+        continue;
+      bool same = true;
+      for (int64_t acc = interval.lo; acc <= interval.hi && same; ++acc) {
+        std::optional<int64_t> y =
+            requantizeInt32(acc, m, s, zeroPoint, lo, hi);
+        same = y && *y == qrcnn::rt::requantize(acc, p, zeroPoint, lo, hi);
+      }
+      if (same)
+        found = qrcnn::rt::RequantParams{static_cast<int32_t>(m),
+                                         static_cast<int32_t>(s)};
+    }
+    if (!found)
+      return std::nullopt;
+    result.push_back(*found);
+  }
+  return result;
+}
 
 //===----------------------------------------------------------------------===//
 // Conv loop nest (qnn.conv and every step of qnn.recurrent_conv)
@@ -150,7 +287,46 @@ struct ConvNest {
   SmallVector<int64_t> poolKernel, poolStrides;
   /// Static maxima of the output's spatial extents (for dynamic bounds).
   SmallVector<int64_t> maxOutSpatial;
+  /// Max over the accumulators, then one requantization (fused pools).
+  bool poolBeforeRequantize = false;
+  /// 1-D, batch 1: the input is first copied to `staged` (logical shape
+  /// [C, W]) with the padding as zero-point cells; the taps read it without
+  /// bounds tests. `overcompute` goes on the position loop.
+  std::optional<Storage> staged;
+  int64_t overcompute = 0;
 };
+
+/// Staging width of a 1-D conv: the cells read by outputs up to the next
+/// multiple of `multiple` of `maxConv` outputs.
+int64_t getStagedWidth(int64_t maxConv, int64_t multiple, int64_t kernel,
+                       int64_t stride, int64_t dilation) {
+  int64_t outputs = (maxConv + multiple - 1) / multiple * multiple;
+  return (std::max<int64_t>(outputs, 1) - 1) * stride +
+         (kernel - 1) * dilation + 1;
+}
+
+/// staged[ci, j] = in[0, ci, j - padBegin], or the zero point where that
+/// lies outside the input.
+void emitStaging(OpBuilder &b, Location loc, const Storage &in,
+                 const Storage &staged, int64_t padBegin, int64_t zeroPoint) {
+  buildParallelNest(
+      b, loc, staged.shape, {0, 0},
+      [&](OpBuilder &b, Location loc, ValueRange ivs) {
+        Value p = b.createOrFold<arith::SubIOp>(
+            loc, ivs[1], b.create<arith::ConstantIndexOp>(loc, padBegin));
+        Value extent = getValueOrCreateConstantIndexOp(b, loc, in.shape[2]);
+        // One unsigned compare: a negative position wraps to a huge one.
+        Value inside = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult,
+                                               p, extent);
+        p = b.create<arith::SelectOp>(loc, inside, p,
+                                      b.create<arith::ConstantIndexOp>(loc, 0));
+        Value zero = b.create<arith::ConstantIndexOp>(loc, 0);
+        Value x = in.load(b, loc, {zero, ivs[0], p});
+        Value zx = buildIntConstant(b, loc, x.getType(), zeroPoint);
+        staged.store(b, loc, b.create<arith::SelectOp>(loc, inside, x, zx),
+                     ivs);
+      });
+}
 
 /// out[n, co, p] for every output position p (pooled if the nest pools):
 /// acc = bias[co] + sum_{ci, k} (in[n, g*Cg + ci, p*s + k*d - pad] - zx) * w
@@ -177,6 +353,8 @@ void emitConvNest(OpBuilder &b, Location loc, const ConvNest &nest,
   SmallVector<OpFoldResult> reductionBounds = {b.getIndexAttr(inPerGroup)};
   for (int64_t k : nest.kernel)
     reductionBounds.push_back(b.getIndexAttr(k));
+  if (nest.staged)
+    emitStaging(b, loc, in, *nest.staged, nest.padsBegin[0], nest.inZeroPoint);
 
   buildParallelNest(b, loc, outerBounds, outerTrips, [&](OpBuilder &b,
                                                          Location loc,
@@ -204,6 +382,27 @@ void emitConvNest(OpBuilder &b, Location loc, const ConvNest &nest,
             Value channel =
                 channelBase ? b.create<arith::AddIOp>(loc, channelBase, ci)
                             : ci;
+            if (nest.staged) {
+              // In the staging buffer, tap k of output p is at
+              // p * stride + k * dilation: no padding left to test.
+              Value q = b.createOrFold<arith::AddIOp>(
+                  loc,
+                  b.createOrFold<arith::MulIOp>(
+                      loc, convPos[0],
+                      b.create<arith::ConstantIndexOp>(loc, nest.strides[0])),
+                  b.createOrFold<arith::MulIOp>(
+                      loc, red[1],
+                      b.create<arith::ConstantIndexOp>(loc,
+                                                       nest.dilations[0])));
+              Value x = nest.staged->loadAs(b, loc, {channel, q}, nest.accType);
+              if (nest.inZeroPoint != 0)
+                x = b.create<arith::SubIOp>(loc, x, zx);
+              SmallVector<Value> wIndex = {co, ci};
+              wIndex.append(red.begin() + 1, red.end());
+              Value w = weight.loadAs(b, loc, wIndex, nest.accType);
+              return {b.create<arith::AddIOp>(
+                  loc, args[0], b.create<arith::MulIOp>(loc, x, w))};
+            }
             SmallVector<Value> inIndex = {n, channel};
             Value inBounds;
             for (size_t d = 0; d < spatial; ++d) {
@@ -248,17 +447,33 @@ void emitConvNest(OpBuilder &b, Location loc, const ConvNest &nest,
                 loc, args[0], b.create<arith::MulIOp>(loc, x, w))};
           },
           accBitsAttrs(ctx, nest.accBits))[0];
-      if (!nest.requant)
+      if (!nest.requant || nest.poolBeforeRequantize)
         return acc;
-      Value wide = b.create<arith::ExtSIOp>(loc, b.getI64Type(), acc);
-      return nest.requant->apply(b, loc, wide, co);
+      return nest.requant->applyToAccumulator(b, loc, acc, co);
     };
+
+    if (nest.overcompute && !position.empty())
+      if (auto tLoop = dyn_cast<scf::ForOp>(
+              position[0].getParentBlock()->getParentOp()))
+        tLoop->setAttr(kOvercomputeAttrName,
+                       b.getIndexAttr(nest.overcompute));
 
     Value result;
     if (nest.poolKernel.empty()) {
       result = convAt(b, position);
+      if (nest.requant && nest.poolBeforeRequantize)
+        result = nest.requant->applyToAccumulator(b, loc, result, co);
     } else {
-      Value init = buildIntConstant(b, loc, b.getI64Type(), nest.requant->lo);
+      // The max of the requantized values, or (the same number) the
+      // requantized max of the accumulators.
+      Value init =
+          nest.poolBeforeRequantize
+              ? buildIntConstant(b, loc, nest.accType,
+                                 APInt::getSignedMinValue(
+                                     nest.accType.getIntOrFloatBitWidth())
+                                     .getSExtValue())
+              : buildIntConstant(b, loc, nest.requant->getType(b),
+                                 nest.requant->lo);
       result = buildReductionNest(
           b, loc, toFoldResults(ctx, nest.poolKernel), init,
           [&](OpBuilder &b, Location loc, ValueRange taps,
@@ -274,6 +489,8 @@ void emitConvNest(OpBuilder &b, Location loc, const ConvNest &nest,
                   taps[d]));
             return {buildMaxSI(b, loc, args[0], convAt(b, convPos))};
           })[0];
+      if (nest.poolBeforeRequantize)
+        result = nest.requant->applyToAccumulator(b, loc, result, co);
     }
     SmallVector<Value> outIndex = {n, co};
     outIndex.append(position);
@@ -393,6 +610,9 @@ struct Arena {
 /// Slots used by one qnn.recurrent_conv.
 struct RecurrentPlan {
   bool copyIn = false;
+  /// Each step stages its input first, so it writes back into the slot it
+  /// read: slotA == slotB.
+  bool staged = false;
   unsigned slotA = 0, slotB = 0; // step 0 reads A, writes B; then they swap
   std::optional<unsigned> scratch; // conv outputs when the pool overlaps
 };
@@ -411,9 +631,11 @@ struct IntOutput {
 
 class FunctionLowering {
 public:
-  FunctionLowering(ModuleOp module, func::FuncOp func, SymbolTable &symbols)
+  FunctionLowering(ModuleOp module, func::FuncOp func, SymbolTable &symbols,
+                   const LoweringOptions &options)
       : module(module), func(func), symbols(symbols),
-        ctx(module.getContext()), mode(getRequantMode(module)) {}
+        ctx(module.getContext()), mode(getRequantMode(module)),
+        options(options) {}
 
   LogicalResult run(LoweringStats &stats);
 
@@ -441,6 +663,14 @@ private:
   LogicalResult emitClamp(OpBuilder &b, ClampOp op);
   LogicalResult emitArgMax(OpBuilder &b, ArgMaxOp op);
 
+  /// Whether a conv with input shape `inShape` reads a staged copy.
+  bool isStaged(ArrayRef<int64_t> inShape) const {
+    return options.stageMultiple > 0 && inShape.size() == 3 && inShape[0] == 1;
+  }
+  /// The staging buffer of `container`'s type seen as [channels, width]
+  /// (one static global per type, sized for its largest use).
+  Storage getStaged(OpBuilder &b, Location loc, Container container,
+                    int64_t channels, int64_t width);
   Storage getStorage(Value v);
   /// Storage for the result of the op being emitted.
   Storage resultStorage(OpBuilder &b, Value v);
@@ -453,9 +683,10 @@ private:
                                 bool constant);
   Value createTable(OpBuilder &b, StringRef name, Type elementType,
                     ArrayRef<Attribute> values);
-  FailureOr<RequantValues> materialize(OpBuilder &b, Operation *op,
-                                       const RequantSpec &spec,
-                                       StringRef role);
+  FailureOr<RequantValues>
+  materialize(OpBuilder &b, Operation *op, const RequantSpec &spec,
+              StringRef role,
+              std::optional<SmallVector<AccInterval>> intervals = std::nullopt);
   FailureOr<RequantSpec> requantSpec(Operation *op,
                                      ArrayRef<double> multipliers,
                                      quant::QuantizedType result);
@@ -468,6 +699,7 @@ private:
   SymbolTable &symbols;
   MLIRContext *ctx;
   RequantMode mode;
+  const LoweringOptions &options;
   std::string name;
 
   SmallVector<IntInput> inputs;
@@ -486,6 +718,13 @@ private:
   func::FuncOp intFunc;
   DenseMap<Value, Storage> storages;
   DenseMap<Operation *, Value> constantGlobals; // ConstantOp -> get_global
+  /// Staging buffers per container type: global, get_global, elements.
+  struct StagingBuffer {
+    memref::GlobalOp global;
+    Value value;
+    int64_t size = 0;
+  };
+  llvm::MapVector<Type, StagingBuffer> stagingBuffers;
   int64_t constantBytes = 0;
 };
 
@@ -749,8 +988,10 @@ LogicalResult FunctionLowering::place() {
         plan.copyIn = true;
         plan.slotA = arena.acquire(position, position);
       }
-      plan.slotB = arena.acquire(position, position);
       SmallVector<SmallVector<int64_t>> steps = rc.getStepShapes();
+      plan.staged = isStaged(steps.front());
+      plan.slotB =
+          plan.staged ? plan.slotA : arena.acquire(position, position);
       for (const SmallVector<int64_t> &shape : steps)
         arena.size = std::max(arena.size, ShapedType::getNumElements(shape));
       if (rc.getPoolKernel()) {
@@ -868,13 +1109,23 @@ FunctionLowering::requantSpec(Operation *op, ArrayRef<double> multipliers,
 
 FailureOr<RequantValues>
 FunctionLowering::materialize(OpBuilder &b, Operation *op,
-                              const RequantSpec &spec, StringRef role) {
+                              const RequantSpec &original, StringRef role,
+                              std::optional<SmallVector<AccInterval>> intervals) {
+  RequantSpec spec = original;
   RequantValues values;
+  if (options.narrowRequantize && intervals) {
+    if (std::optional<SmallVector<qrcnn::rt::RequantParams>> narrow =
+            findNarrowParams(spec.params, *intervals, spec.zeroPoint, spec.lo,
+                             spec.hi)) {
+      spec.params = *narrow;
+      values.narrow = true;
+    }
+  }
   values.zeroPoint = spec.zeroPoint;
   values.lo = spec.lo;
   values.hi = spec.hi;
   values.sign = spec.sign();
-  Type i64 = b.getI64Type();
+  Type i64 = values.getType(b);
   SmallVector<Attribute> multipliers, shifts;
   for (const qrcnn::rt::RequantParams &p : spec.params) {
     multipliers.push_back(b.getI32IntegerAttr(p.multiplier));
@@ -898,6 +1149,27 @@ FunctionLowering::materialize(OpBuilder &b, Operation *op,
 //===----------------------------------------------------------------------===//
 // Emission
 //===----------------------------------------------------------------------===//
+
+Storage FunctionLowering::getStaged(OpBuilder &b, Location loc,
+                                    Container container, int64_t channels,
+                                    int64_t width) {
+  StagingBuffer &buffer = stagingBuffers[container.type];
+  if (!buffer.global) {
+    auto type = MemRefType::get({1, 1}, container.type);
+    buffer.global = createGlobal(
+        loc, ("staged_i" + Twine(container.type.getWidth())).str(), type,
+        b.getUnitAttr(), /*constant=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&intFunc.getBody().front());
+    buffer.value =
+        b.create<memref::GetGlobalOp>(loc, type, buffer.global.getSymName());
+  }
+  // Grown to its final size once the entry is emitted.
+  buffer.size = std::max(buffer.size, channels * width);
+  Value slot = b.create<arith::ConstantIndexOp>(loc, 0);
+  return Storage{buffer.value, slot, toFoldResults(ctx, {channels, width}),
+                 container};
+}
 
 Storage FunctionLowering::getStorage(Value v) {
   Place p = places.lookup(v);
@@ -958,7 +1230,10 @@ LogicalResult FunctionLowering::emitGroup(OpBuilder &b, Group group) {
         requantSpec(group.requant, multipliers, getQuant(result));
     if (failed(spec))
       return failure();
-    FailureOr<RequantValues> values = materialize(b, group.layer, *spec, role);
+    FailureOr<RequantValues> values =
+        materialize(b, group.layer, *spec, role,
+                    getAccIntervals(weightValue, biasValue,
+                                    getQuant(layerInput)));
     if (failed(values))
       return failure();
     requant = *values;
@@ -989,8 +1264,7 @@ LogicalResult FunctionLowering::emitGroup(OpBuilder &b, Group group) {
               accBitsAttrs(ctx, dense.getAccBits()))[0];
           Value value = acc;
           if (requant)
-            value = requant->apply(
-                b, loc, b.create<arith::ExtSIOp>(loc, b.getI64Type(), acc), m);
+            value = requant->applyToAccumulator(b, loc, acc, m);
           out.store(b, loc, value, {n, m});
         });
     return success();
@@ -1024,8 +1298,17 @@ LogicalResult FunctionLowering::emitGroup(OpBuilder &b, Group group) {
     nest.poolStrides.assign(group.pool.getStrides().begin(),
                             group.pool.getStrides().end());
   }
-  nest.maxOutSpatial.assign(getShape(result).begin() + 2,
-                            getShape(result).end());
+  // One shape: begin and end of two temporaries would span foreign stack.
+  SmallVector<int64_t> resultShape = getShape(result);
+  nest.maxOutSpatial.assign(resultShape.begin() + 2, resultShape.end());
+  nest.poolBeforeRequantize = options.poolBeforeRequantize;
+  if (isStaged(inShape))
+    nest.staged = getStaged(
+        b, loc, in.container, inShape[1],
+        getStagedWidth(convShape[2], options.stageMultiple, nest.kernel[0],
+                       nest.strides[0], nest.dilations[0]));
+  if (nest.staged)
+    nest.overcompute = options.stageMultiple;
   emitConvNest(b, loc, nest, in, weight, bias ? &*bias : nullptr, out);
   return success();
 }
@@ -1063,7 +1346,9 @@ LogicalResult FunctionLowering::emitRecurrentConv(OpBuilder &b,
   FailureOr<RequantSpec> spec = requantSpec(op, multipliers, activation);
   if (failed(spec))
     return failure();
-  FailureOr<RequantValues> requant = materialize(b, op, *spec, role);
+  FailureOr<RequantValues> requant = materialize(
+      b, op, *spec, role,
+      getAccIntervals(op.getWeight(), op.getBias(), activation));
   if (failed(requant))
     return failure();
 
@@ -1110,6 +1395,14 @@ LogicalResult FunctionLowering::emitRecurrentConv(OpBuilder &b,
   SmallVector<int64_t> maxConv(convShapes.front().begin() + 2,
                                convShapes.front().end());
   SmallVector<int64_t> maxOut(steps[1].begin() + 2, steps[1].end());
+  nest.poolBeforeRequantize = options.poolBeforeRequantize;
+  if (plan.staged) {
+    nest.staged = getStaged(
+        b, loc, container, steps[0][1],
+        getStagedWidth(maxConv[0], options.stageMultiple, nest.kernel[0],
+                       nest.strides[0], nest.dilations[0]));
+    nest.overcompute = options.stageMultiple;
+  }
 
   // The spatial extents are loop-carried: each step computes its conv and
   // pooled extents from its input's with the window formula.
@@ -1590,6 +1883,14 @@ LogicalResult FunctionLowering::emitIntEntry(LoweringStats &stats) {
   for (auto &[type, arena] : arenas)
     arenaBytes += static_cast<int64_t>(arena.busyUntil.size()) * arena.size *
                   arena.type.getWidth() / 8;
+  for (auto &[type, buffer] : stagingBuffers) {
+    auto memrefType = MemRefType::get({1, buffer.size}, type);
+    buffer.global.setType(memrefType);
+    buffer.value.setType(memrefType);
+    int64_t bytes = buffer.size * type.getIntOrFloatBitWidth() / 8;
+    arenaBytes += bytes;
+    stats.arenaBytes += bytes;
+  }
   intFunc->setAttr(kArenaBytesAttrName, b.getI64IntegerAttr(arenaBytes));
   intFunc->setAttr(kConstantBytesAttrName, b.getI64IntegerAttr(constantBytes));
   stats.constantBytes += constantBytes;
@@ -1745,8 +2046,13 @@ bool hasQNNTensors(func::FuncOp func) {
 
 struct LowerToLoopsPass
     : public qrcnn::qnn::impl::LowerToLoopsBase<LowerToLoopsPass> {
+  using Base::Base;
   void runOnOperation() override {
-    if (failed(lowerQNNToLoops(getOperation())))
+    LoweringOptions options;
+    options.poolBeforeRequantize = poolBeforeRequantize;
+    options.narrowRequantize = narrowRequantize;
+    options.stageMultiple = stageMultiple;
+    if (failed(lowerQNNToLoops(getOperation(), options)))
       return signalPassFailure();
     // The builders leave duplicate constants and single-trip loops (batch
     // 1) behind; clean up so backends and readers see the essential nest.
@@ -1762,6 +2068,12 @@ struct LowerToLoopsPass
 
 LogicalResult qrcnn::qnn::lowerQNNToLoops(ModuleOp module,
                                           LoweringStats *stats) {
+  return lowerQNNToLoops(module, LoweringOptions(), stats);
+}
+
+LogicalResult qrcnn::qnn::lowerQNNToLoops(ModuleOp module,
+                                          const LoweringOptions &options,
+                                          LoweringStats *stats) {
   LoweringStats local;
   SymbolTable symbols(module);
   SmallVector<func::FuncOp> funcs;
@@ -1769,7 +2081,7 @@ LogicalResult qrcnn::qnn::lowerQNNToLoops(ModuleOp module,
     if (hasQNNTensors(func))
       funcs.push_back(func);
   for (func::FuncOp func : funcs) {
-    FunctionLowering lowering(module, func, symbols);
+    FunctionLowering lowering(module, func, symbols, options);
     if (failed(lowering.run(local)))
       return failure();
   }

@@ -18,6 +18,7 @@
 
 #include "mlir/Dialect/EmitC/IR/EmitC.h"
 #include "mlir/Dialect/Quant/QuantTypes.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Target/Cpp/CppEmitter.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/StringExtras.h"
@@ -48,9 +49,24 @@ StringRef getTemplate(StringRef path) {
 }
 } // namespace
 
+/// Positions of an accumulator row computed together: 32 int16 lanes are
+/// two 256-bit vectors (with 16, GCC 12 picks 128-bit vectors for the
+/// int8 loads). A multiple of every narrower vector width.
+constexpr int64_t kRowBlock = 32;
+
 void qrcnn::cpp::buildCppPipeline(OpPassManager &pm,
                                   const CppPipelineOptions &options) {
-  pm.addPass(qnn::createLowerToLoops());
+  // The CPU form of the common lowering (all three choices keep the
+  // results bit for bit): max pools before requantization, i32
+  // requantization where an exhaustive check allows it, and 1-D conv inputs
+  // staged with their padding, so rows are computed in blocks of kRowBlock
+  // positions without border tests or vector remainders.
+  pm.addPass(createCpuCheckQuantized());
+  qnn::LowerToLoopsOptions lowering;
+  lowering.poolBeforeRequantize = true;
+  lowering.narrowRequantize = true;
+  lowering.stageMultiple = kRowBlock;
+  pm.addPass(qnn::createLowerToLoops(lowering));
   pm.addPass(createCpuReorderConvLoops());
   pm.addPass(createCanonicalizerPass());
   // The position range of a tap depends on the tap only: out of the
@@ -59,6 +75,7 @@ void qrcnn::cpp::buildCppPipeline(OpPassManager &pm,
   pm.addPass(createCpuPackWeights());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addPass(createCpuWorkspaceArguments());
   pm.addPass(qnn::createConvertLoopsToEmitC());
   CpuPrepareEmitCOptions prepare;
   prepare.name = options.name;
@@ -116,6 +133,56 @@ std::string getInternalCType(FunctionOpInterface func, unsigned index) {
   return getCIntegerType(integer.getWidth(), !integer.isUnsigned());
 }
 
+/// A mutable buffer the entries take as an argument (WorkspaceArguments):
+/// the static global of the default API, or a piece of the caller's
+/// workspace for the reentrant one.
+struct WorkspaceBuffer {
+  std::string global;   // the static global's name
+  std::string viewType; // `int8_t (*)[1080]` / `int16_t *`
+  int64_t bytes = 0, offset = 0;
+};
+
+/// Alignment of the caller's workspace and of every buffer in it.
+constexpr int64_t kWorkspaceAlignment = 16;
+
+FailureOr<std::vector<WorkspaceBuffer>> getWorkspace(ModuleOp module,
+                                                     const Entry &entry,
+                                                     int64_t &totalBytes) {
+  std::vector<WorkspaceBuffer> buffers;
+  totalBytes = 0;
+  auto names = entry.op->getAttrOfType<ArrayAttr>(cpp::kWorkspaceAttrName);
+  if (!names)
+    return buffers;
+  for (Attribute attr : names) {
+    auto ref = dyn_cast<FlatSymbolRefAttr>(attr);
+    auto global = ref ? SymbolTable::lookupNearestSymbolFrom<emitc::GlobalOp>(
+                            module, ref.getAttr())
+                      : nullptr;
+    auto array = global ? dyn_cast<emitc::ArrayType>(global.getType())
+                        : nullptr;
+    auto element = array ? dyn_cast<IntegerType>(array.getElementType())
+                         : nullptr;
+    if (!element)
+      return entry.op->emitOpError("workspace buffer ")
+             << attr << " is not an integer array global";
+    WorkspaceBuffer buffer;
+    buffer.global = global.getSymName().str();
+    std::string cType = getCIntegerType(element.getWidth(), true);
+    buffer.viewType = cType + " *";
+    if (array.getRank() > 1) {
+      buffer.viewType = cType + " (*)";
+      for (int64_t d : array.getShape().drop_front())
+        buffer.viewType += "[" + std::to_string(d) + "]";
+    }
+    buffer.bytes = array.getNumElements() * element.getWidth() / 8;
+    buffer.offset = totalBytes;
+    totalBytes += (buffer.bytes + kWorkspaceAlignment - 1) /
+                  kWorkspaceAlignment * kWorkspaceAlignment;
+    buffers.push_back(buffer);
+  }
+  return buffers;
+}
+
 struct ApiText {
   std::string constants, declarations, wrappers;
   std::string harnessBuffers, harnessRun;
@@ -162,7 +229,9 @@ void addQuantConstants(std::string &out, StringRef prefix, StringRef kind,
 
 ApiText buildApiText(const ModelInterface &model, StringRef name,
                      StringRef prefix, int64_t constantBytes,
-                     int64_t bufferBytes) {
+                     int64_t bufferBytes,
+                     ArrayRef<WorkspaceBuffer> workspace,
+                     int64_t workspaceBytes) {
   ApiText api;
   const Entry &floatEntry = model.floatEntry;
   const Entry &intEntry = model.intEntry;
@@ -201,61 +270,131 @@ ApiText buildApiText(const ModelInterface &model, StringRef name,
                    std::to_string(bufferBytes) + "\n";
   api.constants += "#define " + prefix.str() + "_STACK_BYTES " +
                    std::to_string(model.stagingBytes) + "\n";
+  api.constants += "/* The reentrant functions' workspace: at least this many "
+                   "bytes, aligned to\n   " +
+                   prefix.str() + "_WORKSPACE_ALIGNMENT. */\n";
+  api.constants += "#define " + prefix.str() + "_WORKSPACE_BYTES " +
+                   std::to_string(workspaceBytes) + "\n";
+  api.constants += "#define " + prefix.str() + "_WORKSPACE_ALIGNMENT " +
+                   std::to_string(kWorkspaceAlignment) + "\n";
   api.inputDescription = llvm::join(inputDescriptions, ", ");
   api.outputDescription = llvm::join(outputDescriptions, ", ");
   api.summary = "Inputs: " + api.inputDescription +
                 ". Outputs: " + api.outputDescription + ".";
 
-  // Declarations and wrappers for both entries.
+  // Declarations and wrappers: for each entry a function on the static
+  // buffers and a reentrant one on the caller's workspace. Every pointer
+  // and size the caller gives is checked first.
   auto addEntry = [&](const Entry &entry, StringRef function,
                       StringRef internal, StringRef doc) {
-    std::vector<std::string> params, args;
+    std::vector<std::string> params, args, checks;
+    std::vector<std::string> pointers;
     for (auto [i, arg] : llvm::enumerate(entry.inputs)) {
       std::string param = argName("input", i, numInputs);
       params.push_back("const " + arg.cType + " *" + param);
+      params.push_back("size_t " + param + "_size");
+      pointers.push_back(param);
+      checks.push_back("  if (" + param + "_size != " +
+                       macroName(prefix, "input", i, numInputs, "SIZE") +
+                       ")\n    return " + prefix.str() +
+                       "_ERROR_INPUT_SIZE;\n");
       args.push_back(viewAs(arg, getInternalCType(entry.op, i), param, true));
     }
     for (auto [i, arg] : llvm::enumerate(entry.outputs)) {
       std::string param = argName("output", i, numOutputs);
       params.push_back(arg.cType + " *" + param);
+      params.push_back("size_t " + param + "_size");
+      pointers.push_back(param);
+      checks.push_back("  if (" + param + "_size != " +
+                       macroName(prefix, "output", i, numOutputs, "SIZE") +
+                       ")\n    return " + prefix.str() +
+                       "_ERROR_OUTPUT_SIZE;\n");
       args.push_back(viewAs(arg, getInternalCType(entry.op, numInputs + i),
                             param, false));
     }
+    std::string nullCheck;
+    auto nullTest = [&](ArrayRef<std::string> names) {
+      std::vector<std::string> tests;
+      for (const std::string &p : names)
+        tests.push_back("!" + p);
+      return "  if (" + llvm::join(tests, " || ") + ")\n    return " +
+             prefix.str() + "_ERROR_NULL_POINTER;\n";
+    };
+    std::vector<std::string> staticArgs = args, workspaceArgs = args;
+    for (const WorkspaceBuffer &buffer : workspace) {
+      staticArgs.push_back(buffer.global);
+      workspaceArgs.push_back("reinterpret_cast<" + buffer.viewType +
+                              ">(base + " + std::to_string(buffer.offset) +
+                              ")");
+    }
     std::string signature =
-        "void " + function.str() + "(" + llvm::join(params, ", ") + ")";
-    api.declarations += doc.str() + signature + ";\n\n";
-    api.wrappers += "extern \"C\" " + signature + " {\n  " + internal.str() +
-                    "(" + llvm::join(args, ",\n      ") + ");\n}\n\n";
-    api.apiTable += "| `" + signature + "` | " +
-                    StringRef(doc).trim().drop_front(3).drop_back(3).str() +
-                    " |\n";
+        "int " + function.str() + "(" + llvm::join(params, ", ") + ")";
+    std::vector<std::string> wsParams = params;
+    wsParams.push_back("void *workspace");
+    wsParams.push_back("size_t workspace_size");
+    std::string wsSignature = "int " + function.str() + "_ws(" +
+                              llvm::join(wsParams, ", ") + ")";
+    api.declarations += doc.str() + signature + ";\n";
+    api.declarations +=
+        "/* The same, reentrant: every buffer in `workspace` (at least " +
+        prefix.str() + "_WORKSPACE_BYTES\n   bytes, aligned to " +
+        prefix.str() + "_WORKSPACE_ALIGNMENT; one per concurrent call). */\n" +
+        wsSignature + ";\n\n";
+    std::string body = llvm::join(checks, "");
+    api.wrappers += "extern \"C\" " + signature + " {\n" +
+                    nullTest(pointers) + body + "  " + internal.str() + "(" +
+                    llvm::join(staticArgs, ",\n      ") + ");\n  return " +
+                    prefix.str() + "_OK;\n}\n\n";
+    std::vector<std::string> wsPointers = pointers;
+    wsPointers.push_back("workspace");
+    api.wrappers +=
+        "extern \"C\" " + wsSignature + " {\n" + nullTest(wsPointers) + body +
+        "  if (workspace_size < " + prefix.str() +
+        "_WORKSPACE_BYTES)\n    return " + prefix.str() +
+        "_ERROR_WORKSPACE_SIZE;\n  if (reinterpret_cast<uintptr_t>(workspace) % " +
+        prefix.str() + "_WORKSPACE_ALIGNMENT != 0)\n    return " + prefix.str() +
+        "_ERROR_WORKSPACE_ALIGNMENT;\n" +
+        (workspace.empty()
+             ? std::string("  (void)workspace;\n")
+             : "  unsigned char *base = static_cast<unsigned char *>(workspace);\n") +
+        "  " + internal.str() + "(" + llvm::join(workspaceArgs, ",\n      ") +
+        ");\n  return " + prefix.str() + "_OK;\n}\n\n";
+    std::string what = StringRef(doc).trim().drop_front(3).drop_back(3).str();
+    api.apiTable += "| `" + signature + "` | " + what + " |\n";
+    api.apiTable += "| `" + wsSignature +
+                    "` | the same, reentrant, on the caller's workspace |\n";
   };
   api.apiTable = "| function | what |\n|---|---|\n";
   addEntry(floatEntry, (name + "_run").str(), cpp::getFloatEntryName(name),
            "/* One inference on float data: quantizes the input(s), runs the "
-           "integer network, writes dequantized output(s). */\n");
+           "integer network, writes dequantized output(s). Static buffers: "
+           "one call at a time. */\n");
   addEntry(intEntry, (name + "_run_int").str(), cpp::getIntEntryName(name),
            "/* One inference on stored integers: quantized input(s) in, "
            "integer output(s) out (accumulators, activations or class "
-           "indices). */\n");
+           "indices). Static buffers: one call at a time. */\n");
 
   // Harness: one sample from `inputs` to `outputs` (float32).
   std::vector<std::string> callArgs;
   int64_t offset = 0;
-  for (const EntryArgument &arg : floatEntry.inputs) {
+  for (auto [i, arg] : llvm::enumerate(floatEntry.inputs)) {
     callArgs.push_back("inputs + " + std::to_string(offset));
+    callArgs.push_back(macroName(prefix, "input", i, numInputs, "SIZE"));
     offset += arg.numElements;
   }
   std::string conversions;
   offset = 0;
   for (auto [i, arg] : llvm::enumerate(floatEntry.outputs)) {
+    std::string size = macroName(prefix, "output", i, numOutputs, "SIZE");
     if (arg.cType == "float") {
       callArgs.push_back("outputs + " + std::to_string(offset));
+      callArgs.push_back(size);
     } else {
       std::string buffer = "output" + std::to_string(i);
       api.harnessBuffers += "static " + arg.cType + " " + buffer + "[" +
                             std::to_string(arg.numElements) + "];\n";
       callArgs.push_back(buffer);
+      callArgs.push_back(size);
       conversions += "  for (int i = 0; i < " +
                      std::to_string(arg.numElements) + "; ++i)\n    outputs[" +
                      std::to_string(offset) + " + i] = (float)" + buffer +
@@ -263,10 +402,10 @@ ApiText buildApiText(const ModelInterface &model, StringRef name,
     }
     offset += arg.numElements;
   }
-  api.harnessRun = "  " + name.str() + "_run(" + llvm::join(callArgs, ", ") +
-                   ");\n" + conversions;
-  if (!api.harnessRun.empty() && api.harnessRun.back() == '\n')
-    api.harnessRun.pop_back();
+  api.harnessRun = "  int status = " + name.str() + "_run(" +
+                   llvm::join(callArgs, ", ") + ");\n  if (status != " +
+                   prefix.str() + "_OK)\n    return status;\n" + conversions +
+                   "  return 0;";
 
   // README example.
   std::string example;
@@ -279,11 +418,19 @@ ApiText buildApiText(const ModelInterface &model, StringRef name,
                macroName(prefix, "output", i, numOutputs, "SIZE") + "];\n";
   std::vector<std::string> names;
   for (size_t i = 0; i < numInputs; ++i)
-    names.push_back(argName("input", i, numInputs));
+    names.push_back(argName("input", i, numInputs) + ", " +
+                    macroName(prefix, "input", i, numInputs, "SIZE"));
   for (size_t i = 0; i < numOutputs; ++i)
-    names.push_back(argName("output", i, numOutputs));
-  example += "/* fill input, then: */\n" + name.str() + "_run(" +
-             llvm::join(names, ", ") + ");";
+    names.push_back(argName("output", i, numOutputs) + ", " +
+                    macroName(prefix, "output", i, numOutputs, "SIZE"));
+  example += "/* fill input, then: */\nint status = " + name.str() + "_run(" +
+             llvm::join(names, ", ") + ");\n/* status == " + prefix.str() +
+             "_OK, or an " + prefix.str() + "_ERROR_* code */\n\n" +
+             "/* Reentrant (e.g. one workspace per thread): */\n" +
+             "static unsigned char workspace[" + prefix.str() +
+             "_WORKSPACE_BYTES] __attribute__((aligned(" + prefix.str() +
+             "_WORKSPACE_ALIGNMENT)));\nstatus = " + name.str() + "_run_ws(" +
+             llvm::join(names, ", ") + ",\n    workspace, sizeof workspace);";
   api.apiExample = example;
   return api;
 }
@@ -323,8 +470,13 @@ LogicalResult CppTarget::emit(ModuleOp module, const EmitContext &context) {
                                    /*declareVariablesAtTop=*/false)))
     return failure();
 
+  int64_t workspaceBytes = 0;
+  FailureOr<std::vector<WorkspaceBuffer>> workspace =
+      getWorkspace(module, model->intEntry, workspaceBytes);
+  if (failed(workspace))
+    return failure();
   ApiText api = buildApiText(*model, name, prefix, globals.constantBytes,
-                             globals.mutableBytes);
+                             globals.mutableBytes, *workspace, workspaceBytes);
   llvm::StringMap<std::string> values;
   values["name"] = name.str();
   values["NAME"] = prefix;
@@ -346,6 +498,7 @@ LogicalResult CppTarget::emit(ModuleOp module, const EmitContext &context) {
   values["constant_bytes"] = std::to_string(globals.constantBytes);
   values["buffer_bytes"] = std::to_string(globals.mutableBytes);
   values["stack_bytes"] = std::to_string(model->stagingBytes);
+  values["workspace_bytes"] = std::to_string(workspaceBytes);
 
   auto reportError = [](llvm::Error err) {
     llvm::errs() << "qrcnnc: error: " << llvm::toString(std::move(err))

@@ -28,6 +28,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Analysis/SliceAnalysis.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
@@ -46,6 +47,8 @@ namespace {
 
 /// Kernel taps up to this many are jammed into the position loop.
 constexpr int64_t kMaxJammedTaps = 16;
+/// Pool windows up to this size are unrolled in the tail.
+constexpr int64_t kMaxUnrolledWindow = 8;
 
 std::optional<int64_t> getConstantIndex(Value v) {
   APInt value;
@@ -129,6 +132,9 @@ struct ConvNest {
   /// 16 bits enough (`qnn.acc_bits`), so SIMD lanes hold twice as many
   /// positions; the sum is then exact modulo 2^16 and fits.
   IntegerType accType, rowType;
+  /// `qnn.overcompute` of the position loop: the row may be computed in
+  /// whole blocks of this many positions (0: exactly).
+  int64_t overcompute = 0;
 };
 
 /// Whether `v` depends on `root` through ops inside `scope`.
@@ -404,6 +410,13 @@ std::optional<ConvNest> matchConvNest(scf::ForOp tLoop) {
   if (!maxPosition || *maxPosition < 0)
     return std::nullopt;
   conv.maxRow = *maxPosition + 1;
+  if (auto attr = tLoop->getAttrOfType<IntegerAttr>(
+          qrcnn::qnn::kOvercomputeAttrName);
+      attr && attr.getInt() > 1) {
+    conv.overcompute = attr.getInt();
+    conv.maxRow = (conv.maxRow + conv.overcompute - 1) / conv.overcompute *
+                  conv.overcompute;
+  }
   // Everything phase 1 rebuilds outside the position loop must be
   // computable from the channel, the reduction indices and the position.
   Value co = coLoop.getInductionVar();
@@ -581,6 +594,37 @@ LogicalResult rewriteConvNest(ConvNest &conv, Value row) {
       b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::sgt, tCount,
                                     zero),
       b.createOrFold<arith::AddIOp>(loc, *lastPosition, one), zero);
+  // In whole blocks when the input is staged with room for them: every loop
+  // over the row then has a trip count that is a multiple of the block, and
+  // its block loop (constant trip count) vectorizes without a remainder.
+  Value block;
+  if (conv.overcompute) {
+    block = b.create<arith::ConstantIndexOp>(loc, conv.overcompute);
+    Value blockMinusOne =
+        b.create<arith::ConstantIndexOp>(loc, conv.overcompute - 1);
+    rowLength = b.createOrFold<arith::MulIOp>(
+        loc,
+        b.createOrFold<arith::DivSIOp>(
+            loc, b.createOrFold<arith::AddIOp>(loc, rowLength, blockMinusOne),
+            block),
+        block);
+  }
+  // for tc in [from, to): body(tc), strip-mined into blocks when the row is.
+  auto buildRowLoop = [&](OpBuilder &b, Value from, Value to, bool blocked,
+                          function_ref<void(OpBuilder &, Value)> body) {
+    if (!blocked) {
+      auto loop = b.create<scf::ForOp>(loc, from, to, one);
+      OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
+      body(lb, loop.getInductionVar());
+      return;
+    }
+    auto outer = b.create<scf::ForOp>(loc, from, to, block);
+    OpBuilder ob = OpBuilder::atBlockBegin(outer.getBody());
+    auto inner = ob.create<scf::ForOp>(loc, zero, block, one);
+    OpBuilder ib = OpBuilder::atBlockBegin(inner.getBody());
+    body(ib, ib.create<arith::AddIOp>(loc, outer.getInductionVar(),
+                                      inner.getInductionVar()));
+  };
 
   auto newCo = b.create<scf::ForOp>(loc, coLoop.getLowerBound(),
                                     coLoop.getUpperBound(), coLoop.getStep());
@@ -596,11 +640,10 @@ LogicalResult rewriteConvNest(ConvNest &conv, Value row) {
   Value rowInit = *init;
   if (conv.rowType != conv.accType)
     rowInit = b.create<arith::TruncIOp>(loc, conv.rowType, rowInit);
-  auto initLoop = b.create<scf::ForOp>(loc, zero, rowLength, one);
-  {
-    OpBuilder ib = OpBuilder::atBlockBegin(initLoop.getBody());
-    ib.create<memref::StoreOp>(loc, rowInit, row, initLoop.getInductionVar());
-  }
+  buildRowLoop(b, zero, rowLength, static_cast<bool>(block),
+               [&](OpBuilder &ib, Value tc) {
+                 ib.create<memref::StoreOp>(loc, rowInit, row, tc);
+               });
 
   // The reduction loops without iter_args, the position loop innermost.
   // The innermost reduction loop (the kernel taps) is jammed into the
@@ -722,10 +765,16 @@ LogicalResult rewriteConvNest(ConvNest &conv, Value row) {
   hi = maxIndex(hi, lo);
 
   // row[tc] += sum over the taps of x(tc, tap) * w(tap).
+  std::function<LogicalResult(OpBuilder &, Value, bool)> emitPosition;
   auto emitPositions = [&](Value from, Value to, bool guarded) -> LogicalResult {
-    auto loop = b.create<scf::ForOp>(loc, from, to, one);
-    OpBuilder xb = OpBuilder::atBlockBegin(loop.getBody());
-    Value tc = loop.getInductionVar();
+    LogicalResult result = success();
+    buildRowLoop(b, from, to, block && masks.empty(),
+                 [&](OpBuilder &xb, Value tc) {
+                   result = emitPosition(xb, tc, guarded);
+                 });
+    return result;
+  };
+  emitPosition = [&](OpBuilder &xb, Value tc, bool guarded) -> LogicalResult {
     Value sum = xb.create<memref::LoadOp>(loc, row, tc);
     Value inside = xb.create<arith::ConstantIntOp>(loc, 1, 1);
     for (auto [map, weight] : llvm::zip(tapMaps, weights)) {
@@ -779,6 +828,20 @@ LogicalResult rewriteConvNest(ConvNest &conv, Value row) {
       tb.clone(op, phase2);
   }
   tLoop.erase();
+  // The tail's small window loops (a fused pool) unrolled, so the compiler
+  // sees one flat loop over the positions and vectorizes it.
+  SmallVector<scf::ForOp> windows;
+  newT.getBody()->walk([&](scf::ForOp loop) {
+    std::optional<int64_t> lb = getConstantIndex(loop.getLowerBound());
+    std::optional<int64_t> ub = getConstantIndex(loop.getUpperBound());
+    std::optional<int64_t> step = getConstantIndex(loop.getStep());
+    if (lb && ub && step == 1 && *ub - *lb >= 1 &&
+        *ub - *lb <= kMaxUnrolledWindow)
+      windows.push_back(loop);
+  });
+  for (scf::ForOp loop : windows)
+    (void)loopUnrollByFactor(loop, *getConstantIndex(loop.getUpperBound()) -
+                                       *getConstantIndex(loop.getLowerBound()));
   return success();
 }
 

@@ -1,4 +1,5 @@
 // RUN: qrcnn-opt %s -split-input-file --qnn-pipeline --qnn-lower-to-loops --qnn-cpu-reorder-conv-loops --canonicalize | FileCheck %s
+// RUN: qrcnn-opt %s -split-input-file --qnn-pipeline --qnn-lower-to-loops="stage-multiple=8 pool-before-requantize=true" --qnn-cpu-reorder-conv-loops --canonicalize | FileCheck %s --check-prefix=STAGED
 // Correctness (bit-identical outputs for these and every test model) is
 // checked by models.test; here the shape of the loops.
 
@@ -39,11 +40,45 @@
 // CHECK:       %[[S:.*]] = arith.addi %{{.*}}, %{{.*}} : i16
 // CHECK:       memref.store %[[S]], %[[ROW]][%[[T]]]
 // CHECK:     }
-// The tail (requantization, pool) per pooled position reads the row.
+// The tail (requantization, pool) per pooled position reads the row; the
+// pool window (2 taps) is unrolled so the compiler sees one flat loop.
 // CHECK:   scf.for %{{.*}} = %c0 to %c5 step %c1 {
-// CHECK:     scf.for
-// CHECK:       memref.load %[[ROW]]
-// CHECK:       arith.extsi %{{.*}} : i16 to i64
+// CHECK-NOT: scf.for
+// CHECK:     memref.load %[[ROW]]
+// CHECK:     arith.extsi %{{.*}} : i16 to i64
+// CHECK-NOT: scf.for
+// CHECK:     memref.load %[[ROW]]
+// Staged input (qnn-lower-to-loops stage-multiple=8): the input is copied
+// once, padding as zero points (-128 is 128 in the i8 container), into a
+// buffer of (16 - 1) * 2 + 2 * 2 + 1 = 35 cells per channel: enough for
+// 11 conv positions rounded up to 16. Every row loop then runs in blocks of
+// 8 with no padding test and no remainder.
+// STAGED-LABEL: func.func @conv1d_int
+// STAGED-DAG: %[[S:.*]] = memref.get_global @conv1d_staged_i8 : memref<1x70xi8>
+// STAGED:     scf.for %{{.*}} = %c0 to %c35 step %c1 {
+// STAGED:       arith.cmpi ult
+// STAGED:       arith.select %{{.*}}, %{{.*}}, %c-128_i8 : i8
+// STAGED:       memref.store %{{.*}}, %[[S]]
+// STAGED:     %[[ROW:.*]] = memref.get_global @acc_row_i16 : memref<16xi16>
+// STAGED:     scf.for %[[CO:.*]] = %c0 to %c3 step %c1 {
+// STAGED:       scf.for %{{.*}} = %c0 to %c16 step %c8 {
+// STAGED-NEXT:    scf.for %{{.*}} = %c0 to %c8 step %c1 {
+// STAGED:       scf.for %[[CI:.*]] = %c0 to %c2 step %c1 {
+// STAGED:         scf.for %{{.*}} = %c0 to %c16 step %c8 {
+// STAGED-NEXT:      scf.for %{{.*}} = %c0 to %c8 step %c1 {
+// STAGED-NOT:         arith.cmpi
+// STAGED-NOT:         arith.select
+// STAGED-COUNT-3:     memref.load %[[S]]
+// STAGED:             memref.store %{{.*}}, %[[ROW]]
+// The tail: the max of the two accumulators first (pool before
+// requantization), then one requantization per pooled output.
+// STAGED:       scf.for %{{.*}} = %c0 to %c5 step %c1 {
+// STAGED:         memref.load %[[ROW]]
+// STAGED:         memref.load %[[ROW]]
+// STAGED:         arith.select
+// STAGED-NEXT:    arith.extsi %{{.*}} : i32 to i64
+// STAGED-NEXT:    arith.muli
+// STAGED:       } {qnn.overcompute = 8 : index}
 func.func @conv1d(%x: tensor<1x2x23xf32>) -> tensor<1x3x5xf32> {
   %w = qnn.constant dense<[[[1, -2, 7], [3, 0, -8]], [[-1, 4, 2], [5, -3, 1]], [[7, 7, -7], [-8, 2, 0]]]> : tensor<3x2x3xi4> : tensor<3x2x3x!w>
   %b = qnn.constant dense<[100, -50, 7]> : tensor<3xi32> : tensor<3x!acc>

@@ -21,6 +21,12 @@
 
 namespace qrcnn::cpp {
 
+/// On both entries after qnn-cpu-workspace-arguments: the number of
+/// trailing buffer arguments (`qnn.workspace_args`) and the globals they
+/// replace, in argument order (`qnn.workspace`).
+constexpr llvm::StringLiteral kWorkspaceArgsAttrName = "qnn.workspace_args";
+constexpr llvm::StringLiteral kWorkspaceAttrName = "qnn.workspace";
+
 /// Attribute on a packed global: the number of 4-bit values it holds.
 constexpr llvm::StringLiteral kPackedInt4AttrName = "qnn.packed_int4";
 
@@ -35,6 +41,12 @@ mlir::LogicalResult packInt4Globals(mlir::ModuleOp module,
 mlir::LogicalResult reorderConvLoops(mlir::ModuleOp module,
                                      int64_t *reordered = nullptr,
                                      int64_t *rowBytes = nullptr);
+
+/// qnn-cpu-check-quantized: see Passes.td.
+mlir::LogicalResult checkQuantized(mlir::ModuleOp module);
+
+/// qnn-cpu-workspace-arguments: see Passes.td.
+mlir::LogicalResult moveBuffersToArguments(mlir::ModuleOp module);
 
 /// qnn-cpu-prepare-emitc: see Passes.td.
 mlir::LogicalResult prepareEmitCForCpp(mlir::ModuleOp module,

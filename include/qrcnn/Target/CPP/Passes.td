@@ -11,6 +11,16 @@
 
 include "mlir/Pass/PassBase.td"
 
+def CpuCheckQuantized : Pass<"qnn-cpu-check-quantized", "::mlir::ModuleOp"> {
+  let summary = "Refuse float layers, which the CPU target cannot compile";
+  let description = [{
+    The first step of `--target cpp`: every `qnn` layer (other than
+    quantize, dequantize, argmax and constants) must compute on quantized
+    tensors. A float layer gets one error naming it and saying what to do
+    (quantize the model, or run it with `qrcnnc --run`).
+  }];
+}
+
 def CpuPackWeights : Pass<"qnn-cpu-pack-weights", "::mlir::ModuleOp"> {
   let summary = "Store 4-bit constant globals two values per byte";
   let description = [{
@@ -62,7 +72,13 @@ def CpuReorderConvLoops : Pass<"qnn-cpu-reorder-conv-loops", "::mlir::ModuleOp">
     is i16 when `qnn.acc_bits` says 16 bits suffice or when intervals of
     the bias and of the products (constant weights, input containers)
     prove it, so SIMD lanes hold twice as many positions; the sum is the
-    same integer sum in another order, exact modulo 2^16 and in range. The
+    same integer sum in another order, exact modulo 2^16 and in range.
+    When the position loop carries `qnn.overcompute = N` (the lowering
+    staged the input with room for it), the row length is rounded up to a
+    multiple of N and every row loop is a loop over blocks of N with an
+    inner loop of exactly N positions: no remainder for the compiler's
+    vectorizer, no padding tests. The tail's small pool-window loops are
+    unrolled so the tail is one flat loop over the positions. The
     match is structural: any two perfectly nested parallel loops around
     such a reduction whose only dependence on the outer loop is one
     position value (a 2-D conv is reordered around its two innermost
@@ -76,6 +92,22 @@ def CpuReorderConvLoops : Pass<"qnn-cpu-reorder-conv-loops", "::mlir::ModuleOp">
     Statistic<"numReordered", "reordered-convs", "Conv nests reordered">,
     Statistic<"numRowBytes", "row-bytes", "Bytes of accumulator rows">,
   ];
+}
+
+def CpuWorkspaceArguments : Pass<"qnn-cpu-workspace-arguments", "::mlir::ModuleOp"> {
+  let summary = "Pass the network's mutable buffers to its entries as arguments";
+  let description = [{
+    Every mutable `memref.global` the integer entry uses (activation arenas,
+    staging buffers, accumulator rows) becomes a trailing argument of the
+    integer entry, and of the float entry, which passes it on. Both entries
+    get `qnn.workspace_args` (how many) and `qnn.workspace` (the globals, in
+    argument order). The globals stay in the module: the generated API
+    passes them for the default (static, not reentrant) functions and
+    pieces of a caller-provided workspace for the reentrant `_ws` ones. A
+    mutable global used outside the integer entry is an error.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::memref::MemRefDialect"];
 }
 
 def CpuPrepareEmitC : Pass<"qnn-cpu-prepare-emitc", "::mlir::ModuleOp"> {

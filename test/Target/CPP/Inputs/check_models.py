@@ -4,7 +4,7 @@ harness, against the golden model (`qrcnnc --run`): the outputs must be
 bit-identical.
 
   check_models.py --models DIR [--mlir FILE.mlir ...] --work DIR
-                  [--samples N] [--only SUBSTR] [--cxx c++]
+                  [--samples N] [--only SUBSTR] [--cxx c++] [--cxxflags FLAGS]
 
 A model is *in scope* when the golden model runs it and it is quantized
 (every form but `float`). In scope, the C++ must build (-Wall -Werror,
@@ -86,7 +86,7 @@ def check(model, form, work, args, stats):
     if name in KNOWN_REFUSALS:
         return "FAIL", "compiles now: remove it from KNOWN_REFUSALS"
     harness = os.path.join(outdir, "harness")
-    r = run([args.cxx, "-O2", "-std=c++11", "-fno-exceptions", "-fno-rtti",
+    r = run([args.cxx] + args.cxxflags.split() + ["-std=c++11", "-fno-exceptions", "-fno-rtti",
              "-Wall", "-Werror", "-I", cpp, os.path.join(cpp, "net.cpp"),
              os.path.join(cpp, "net_harness.cpp"), "-o", harness])
     if r.returncode != 0:
@@ -116,6 +116,9 @@ def main():
     ap.add_argument("--samples", type=int, default=16)
     ap.add_argument("--only", default=None)
     ap.add_argument("--cxx", default="c++")
+    ap.add_argument("--cxxflags", default="-O2",
+                    help="flags for building each model and its harness "
+                         "(sanitize.test: -O1 -fsanitize=address,undefined)")
     args = ap.parse_args()
 
     todo = []
