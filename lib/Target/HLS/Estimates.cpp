@@ -428,8 +428,31 @@ FailureOr<HLSPlan> qrcnn::hls::planUnfolded(ModuleOp module,
   // The same expansion `--no-fold` runs (unroll-recurrent-conv): each step
   // a conv -> requantize (-> maxpool) reading the shared weights, with the
   // recurrent conv's accumulator width.
-  for (qnn::RecurrentConvOp op : ops)
-    qnn::unrollRecurrentConv(builder, op);
+  for (qnn::RecurrentConvOp op : ops) {
+    // The fold fused the chain's conv locations in step order; give each
+    // unrolled conv its own back, so the stages carry the ONNX node names
+    // a --no-fold compile shows.
+    SmallVector<Location> stepLocs;
+    if (auto fused = dyn_cast<FusedLoc>(op.getLoc()))
+      if (int64_t(fused.getLocations().size()) == op.getIterations())
+        stepLocs.assign(fused.getLocations().begin(),
+                        fused.getLocations().end());
+    int64_t iterations = op.getIterations();
+    Value last = qnn::unrollRecurrentConv(builder, op);
+    if (stepLocs.empty())
+      continue;
+    SmallVector<Operation *> convs;
+    for (Operation *cur = last.getDefiningOp();
+         cur && cur->getNumOperands() > 0 &&
+         int64_t(convs.size()) < iterations;
+         cur = cur->getOperand(0).getDefiningOp())
+      if (isa<qnn::ConvOp>(cur))
+        convs.push_back(cur);
+    if (int64_t(convs.size()) != iterations)
+      continue;
+    for (int64_t i = 0; i < iterations; ++i)
+      convs[iterations - 1 - i]->setLoc(stepLocs[i]);
+  }
   FailureOr<HLSPlan> plan = planHLS(*clone, options);
   if (failed(plan))
     return failure();
