@@ -12,6 +12,7 @@
 #include "qrcnn/Transforms/RecurrentConv.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Diagnostics.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -476,9 +477,26 @@ qrcnn::hls::buildEstimatesReport(ModuleOp module, const HLSPlan &folded,
     report.unfolded = report.folded;
     return report;
   }
-  FailureOr<HLSPlan> unfolded = planUnfolded(module, folded.options);
-  if (failed(unfolded))
-    return failure();
+  // The unfolded network is a comparison, not what is compiled: when it
+  // cannot be planned (a budget only the folded design meets), the report
+  // says why instead of failing the compile.
+  std::string error;
+  FailureOr<HLSPlan> unfolded = failure();
+  {
+    ScopedDiagnosticHandler capture(
+        module->getContext(), [&](Diagnostic &diag) {
+          if (diag.getSeverity() == DiagnosticSeverity::Error && error.empty())
+            error = diag.str();
+          return success();
+        });
+    unfolded = planUnfolded(module, folded.options);
+  }
+  if (failed(unfolded)) {
+    report.hasUnfolded = false;
+    report.unfoldedError =
+        error.empty() ? "the unfolded network cannot be planned" : error;
+    return report;
+  }
   unfolded->top = folded.top;
   report.unfolded = estimateDesign(*unfolded);
   return report;
@@ -556,15 +574,24 @@ static llvm::json::Value jsonRatio(double a, double b) {
 }
 
 llvm::json::Value qrcnn::hls::toJSON(const EstimatesReport &r) {
-  const DesignEstimate &f = r.folded, &u = r.unfolded;
+  const DesignEstimate &f = r.folded;
+  const DesignEstimate &u = r.unfolded;
+  // Without an unfolded design every ratio is null.
+  auto jsonRatio = [&](double a, double b) -> llvm::json::Value {
+    if (!r.hasUnfolded)
+      return nullptr;
+    return ::jsonRatio(a, b);
+  };
   return llvm::json::Object{
       {"model", r.model},
       {"model_file", r.modelFile},
       {"part", r.part},
       {"clock_ns", r.clockNs},
       {"unfolded_same_as_folded", r.unfoldedSameAsFolded},
+      {"unfolded_error", r.hasUnfolded ? llvm::json::Value(nullptr)
+                                       : llvm::json::Value(r.unfoldedError)},
       {"folded", ::toJSON(f)},
-      {"unfolded", ::toJSON(u)},
+      {"unfolded", r.hasUnfolded ? ::toJSON(u) : llvm::json::Value(nullptr)},
       // parameters: how many times more the unfolded network stores; the
       // others: folded as a fraction of unfolded.
       {"ratios",
@@ -572,7 +599,7 @@ llvm::json::Value qrcnn::hls::toJSON(const EstimatesReport &r) {
            {"parameters", jsonRatio(u.parameters, f.parameters)},
            {"dynamic_power", jsonRatio(f.dynamicPowerW, u.dynamicPowerW)},
            {"energy_per_inference",
-            ratio(f.energyPerInferenceUj, u.energyPerInferenceUj)},
+            jsonRatio(f.energyPerInferenceUj, u.energyPerInferenceUj)},
            {"latency", jsonRatio(f.latencyCycles, u.latencyCycles)},
            {"interval", jsonRatio(f.intervalCycles, u.intervalCycles)},
            {"dsp", jsonRatio(f.dsp, u.dsp)},
@@ -608,14 +635,18 @@ void qrcnn::hls::printEstimatesTable(const EstimatesReport &r,
   design("folded", r.folded);
   if (r.unfoldedSameAsFolded)
     os << "unfolded: same as folded (no recurrent conv)\n";
+  else if (!r.hasUnfolded)
+    os << "unfolded: not estimated: " << r.unfoldedError << "\n";
   else
     design("unfolded", r.unfolded);
   const DesignEstimate &f = r.folded, &u = r.unfolded;
-  os << llvm::left_justify("", 24) << "         folded       unfolded      f/u\n";
+  os << llvm::left_justify("", 24) << "         folded"
+     << (r.hasUnfolded ? "       unfolded      f/u\n" : "\n");
   auto total = [&](StringRef name, double a, double b, const char *fmt) {
-    os << llvm::left_justify(name, 24) << " " << llvm::format(fmt, a) << " "
-       << llvm::format(fmt, b)
-       << llvm::format(" %8.3f\n", ratio(a, b));
+    os << llvm::left_justify(name, 24) << " " << llvm::format(fmt, a);
+    if (r.hasUnfolded)
+      os << " " << llvm::format(fmt, b) << llvm::format(" %8.3f", ratio(a, b));
+    os << "\n";
   };
   total("latency (cycles)", f.latencyCycles, u.latencyCycles, "%14.0f");
   total("latency (us)", f.latencyUs, u.latencyUs, "%14.3f");
@@ -630,8 +661,10 @@ void qrcnn::hls::printEstimatesTable(const EstimatesReport &r,
         u.energyPerInferenceUj, "%14.4f");
   total("parameters", f.parameters, u.parameters, "%14.0f");
   auto use = [&](StringRef name, double a, double b) {
-    os << llvm::left_justify(name, 24)
-       << llvm::format(" %14.1f %14.1f\n", a, b);
+    os << llvm::left_justify(name, 24) << llvm::format(" %14.1f", a);
+    if (r.hasUnfolded)
+      os << llvm::format(" %14.1f", b);
+    os << "\n";
   };
   use("DSP48E1 use (%)", f.utilDsp, u.utilDsp);
   use("BRAM36 use (%)", f.utilBram36, u.utilBram36);

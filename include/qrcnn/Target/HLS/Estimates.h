@@ -85,6 +85,11 @@ struct EstimatesReport {
   DesignEstimate folded, unfolded;
   /// True when the module has no recurrent conv (unfolded = folded).
   bool unfoldedSameAsFolded = false;
+  /// False when the unfolded network cannot be planned with the same
+  /// options (e.g. a DSP budget the folded design meets and the unfolded
+  /// one cannot): `unfolded` is then empty and `unfoldedError` says why.
+  bool hasUnfolded = true;
+  std::string unfoldedError;
 };
 
 /// The coefficients of the dynamic power model (docs/hls.md lists where
