@@ -832,7 +832,7 @@ FailureOr<HLSProject> Emitter::run() {
   values["version"] = options.version;
   values["model"] = model;
   values["part"] = plan.options.part;
-  values["clock_ns"] = llvm::formatv("{0}", plan.options.clockNs).str();
+  values["clock_ns"] = formatClock(plan.options.clockNs);
   const HLSPort &in = plan.inputs.front();
   auto describe = [](const HLSPort &p) {
     std::string shape;

@@ -27,6 +27,8 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 
 using namespace mlir;
 using namespace qrcnn::qnn;
@@ -80,6 +82,16 @@ static int64_t log2Ceil(int64_t v) {
   while ((int64_t(1) << bits) < v)
     ++bits;
   return bits;
+}
+
+std::string formatClock(double ns) {
+  char buffer[32];
+  for (int decimals = 0; decimals <= 9; ++decimals) {
+    snprintf(buffer, sizeof buffer, "%.*f", decimals, ns);
+    if (std::strtod(buffer, nullptr) == ns)
+      break;
+  }
+  return buffer;
 }
 
 int64_t getDspPerMultiplier(int64_t aBits, int64_t bBits) {
@@ -877,7 +889,7 @@ static std::string joinTrips(const std::vector<int64_t> &trips) {
 void printHLSPlan(const HLSPlan &plan, llvm::raw_ostream &os) {
   const HLSOptions &o = plan.options;
   os << "hls plan: top " << plan.top << ", part " << o.part << ", clock "
-     << llvm::formatv("{0}", o.clockNs) << " ns, interface "
+     << formatClock(o.clockNs) << " ns, interface "
      << (o.interface == Interface::Axis ? "axis" : "ap_memory")
      << ", dataflow " << (plan.dataflow ? "yes" : "no") << ", parameters "
      << plan.parameterCount << "\n";

@@ -341,6 +341,10 @@ int64_t getDspPerMultiplier(int64_t aBits, int64_t bBits);
 /// multipliers, each by getDspPerMultiplier.
 int64_t estimateDsp(const HLSLayer &layer);
 
+/// A clock period as tcl and reports print it: the shortest decimal that
+/// reads back as the same double, at most 9 decimals (10, 4.5, 6.667).
+std::string formatClock(double ns);
+
 /// BRAM36 a buffer uses: 0 unless its storage is BRAM/BRAMROM; else per
 /// copy and bank ceil(bits / 36) x ceil(depth / 1024), in halves (a BRAM18
 /// holds 18 x 1024), rounded up to whole BRAM36 per buffer.
