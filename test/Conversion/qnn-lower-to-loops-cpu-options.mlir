@@ -17,9 +17,14 @@
 // bias + 6 taps * [-8 * 127 - ..]: far inside i32.
 // NARROW-LABEL: func.func @conv1d_int
 // NARROW-NOT: : i64{{$}}
-// NARROW:     arith.shrsi %{{.*}}, %c6_i32 : i32
-// NARROW-DAG: arith.andi %{{.*}}, %c63_i32 : i32
-// NARROW-DAG: arith.cmpi sgt, %{{.*}}, %c32_i32 : i32
+// Round half to even without i1 logic: up = (32 - (r + (q & 1))) >> 31.
+// NARROW:     %[[Q:.*]] = arith.shrsi %{{.*}}, %c6_i32 : i32
+// NARROW-DAG: %[[R:.*]] = arith.andi %{{.*}}, %c63_i32 : i32
+// NARROW-DAG: %[[O:.*]] = arith.andi %[[Q]], %c1_i32 : i32
+// NARROW:     %[[RO:.*]] = arith.addi %[[R]], %[[O]] : i32
+// NARROW:     %[[D:.*]] = arith.subi %c32_i32, %[[RO]] : i32
+// NARROW:     %[[UP:.*]] = arith.shrsi %[[D]], %c31_i32 : i32
+// NARROW:     arith.subi %[[Q]], %[[UP]] : i32
 // NARROW-NOT: : i64{{$}}
 // NARROW:     return
 

@@ -140,7 +140,26 @@ struct RequantValues {
       s = buildIntCast(b, loc,
                        b.create<memref::LoadOp>(loc, shiftTable, channel),
                        type, /*isSigned=*/true);
-    return buildRequantize(b, loc, acc, m, s, sign, zeroPoint, lo, hi);
+    if (!narrow)
+      return buildRequantize(b, loc, acc, m, s, sign, zeroPoint, lo, hi);
+    // i32, shift >= 1, no overflow (findNarrowParams checked every value).
+    // Round half to even without i1 logic, which compilers do not
+    // vectorize: up = -1 exactly when remainder + (quotient & 1) > half,
+    // i.e. above half, or at half with an odd quotient.
+    auto c = [&](int64_t v) { return buildIntConstant(b, loc, type, v); };
+    Value product = b.createOrFold<arith::MulIOp>(loc, acc, m);
+    Value quotient = b.createOrFold<arith::ShRSIOp>(loc, product, s);
+    Value power = b.createOrFold<arith::ShLIOp>(loc, c(1), s);
+    Value remainder = b.createOrFold<arith::AndIOp>(
+        loc, product, b.createOrFold<arith::SubIOp>(loc, power, c(1)));
+    Value half = b.createOrFold<arith::ShRSIOp>(loc, power, c(1));
+    Value odd = b.createOrFold<arith::AndIOp>(loc, quotient, c(1));
+    Value slack = b.createOrFold<arith::SubIOp>(
+        loc, half, b.createOrFold<arith::AddIOp>(loc, remainder, odd));
+    Value up = b.createOrFold<arith::ShRSIOp>(loc, slack, c(31));
+    Value y = b.createOrFold<arith::AddIOp>(
+        loc, b.createOrFold<arith::SubIOp>(loc, quotient, up), c(zeroPoint));
+    return buildClamp(b, loc, y, lo, hi);
   }
 
   /// Requantizes an i32 accumulator of a conv or dense.
@@ -212,12 +231,12 @@ std::optional<int64_t> requantizeInt32(int64_t acc, int64_t m, int64_t s,
   int64_t product = acc * m;
   if (product < INT32_MIN || product > INT32_MAX)
     return std::nullopt;
+  // As RequantValues::apply emits it.
   int64_t quotient = product >> s;
   int64_t remainder = product & ((int64_t(1) << s) - 1);
   int64_t half = int64_t(1) << (s - 1);
-  int64_t y = quotient + ((remainder > half) ||
-                          (remainder == half && (quotient & 1)));
-  y += zeroPoint;
+  int64_t up = (half - (remainder + (quotient & 1))) < 0 ? -1 : 0;
+  int64_t y = quotient - up + zeroPoint;
   if (y < INT32_MIN || y > INT32_MAX)
     return std::nullopt;
   return std::clamp(y, lo, hi);
