@@ -228,8 +228,12 @@ std::string Planner::uniqueName(Operation *op, StringRef fallback) {
   if (op)
     collectNames(op->getLoc(), names);
   std::string base;
-  if (!names.empty())
-    base = target::makeCIdentifier(names.front());
+  // Exporters' names start with '/' ("/Conv_1", "/layers.0/Conv"): the
+  // identifier starts at the first letter or digit.
+  StringRef first = names.empty() ? StringRef()
+                                  : StringRef(names.front()).ltrim("/._-");
+  if (!first.empty())
+    base = target::makeCIdentifier(first);
   else
     base = (fallback + Twine(kindCounters[fallback.str()]++)).str();
   std::string name = base;
@@ -779,6 +783,16 @@ void Planner::derive(HLSLayer &layer) {
   }
 }
 
+/// Whether `name` (of --reuse-factor NAME=N) is the layer's C name or one
+/// of its ONNX node names.
+static bool namesLayer(const HLSLayer &layer, StringRef name) {
+  if (layer.name == name)
+    return true;
+  SmallVector<StringRef> sources;
+  StringRef(layer.sourceName).split(sources, ',');
+  return llvm::is_contained(sources, name);
+}
+
 /// The budget mode: while the estimated DSP48E1 use exceeds the budget,
 /// raise the reuse factor of the free layer (no per-layer value) that uses
 /// the most DSPs to the next value that removes at least one multiplier
@@ -800,9 +814,9 @@ LogicalResult Planner::fitBudget() {
   };
   auto isFree = [&](const HLSLayer &l) {
     return l.macsPerPosition > 0 &&
-           !options.layerReuseFactors.count(l.name) &&
-           !(!l.sourceName.empty() &&
-             options.layerReuseFactors.count(l.sourceName));
+           llvm::none_of(options.layerReuseFactors, [&](const auto &kv) {
+             return namesLayer(l, kv.first);
+           });
   };
   while (totalDsp() > options.budgetDsp) {
     HLSLayer *best = nullptr;
@@ -834,8 +848,7 @@ LogicalResult Planner::setReuseFactors() {
   // Per-layer values must name a MAC layer.
   for (const auto &[name, value] : options.layerReuseFactors) {
     auto it = llvm::find_if(plan.layers, [&](const HLSLayer &l) {
-      return l.macsPerPosition > 0 &&
-             (l.name == name || (!l.sourceName.empty() && l.sourceName == name));
+      return l.macsPerPosition > 0 && namesLayer(l, name);
     });
     if (it == plan.layers.end()) {
       SmallVector<std::string> known;
@@ -854,9 +867,9 @@ LogicalResult Planner::setReuseFactors() {
     it->reuseFactor = value;
   }
   for (HLSLayer &layer : plan.layers) {
-    bool given = options.layerReuseFactors.count(layer.name) ||
-                 (!layer.sourceName.empty() &&
-                  options.layerReuseFactors.count(layer.sourceName));
+    bool given = llvm::any_of(options.layerReuseFactors, [&](const auto &kv) {
+      return namesLayer(layer, kv.first);
+    });
     if (!given && layer.macsPerPosition > 0)
       layer.reuseFactor =
           std::min(options.fitBudget ? 1 : options.reuseFactor,

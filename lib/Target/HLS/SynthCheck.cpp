@@ -303,9 +303,13 @@ private:
     return result;
   }
 
+  /// Checks the function from the start of the line that names it (return
+  /// and parameter types) to the end of its body.
   void checkBody(const Function &f) {
     const std::string &s = f.source->code;
-    std::vector<Token> tokens = tokenize(s, f.bodyBegin, f.bodyEnd);
+    size_t begin = s.rfind('\n', f.nameOffset);
+    begin = begin == std::string::npos ? 0 : begin + 1;
+    std::vector<Token> tokens = tokenize(s, begin, f.bodyEnd);
     for (size_t t = 0; t < tokens.size(); ++t) {
       StringRef tok = tokens[t].text;
       size_t off = tokens[t].offset;
@@ -361,8 +365,7 @@ private:
     if (pragma == StringRef::npos)
       return false;
     // A nested loop before the pragma means the pragma is not ours.
-    StringRef before = StringRef(s).slice(b + 1, b + pragma);
-    for (const Token &tok : tokenize(before.str(), 0, before.size()))
+    for (const Token &tok : tokenize(s, b + 1, b + pragma))
       if (tok.text == "for" || tok.text == "while" || tok.text == "do")
         return false;
     StringRef line = body.drop_front(pragma).take_until(
