@@ -15,9 +15,16 @@ config.test_exec_root = os.path.join(config.qrcnn_obj_root, "test")
 config.environment["PATH"] = os.pathsep.join(
     [config.qrcnn_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", os.environ["PATH"])]
 )
-for var in ["HOME", "TMPDIR", "LANG"]:
+for var in ["HOME", "TMPDIR", "LANG", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"]:
     if var in os.environ:
         config.environment[var] = os.environ[var]
+
+# A sanitized build (-DQRCNN_SANITIZE=..., scripts/test-sanitized.sh): tests
+# that limit memory with `ulimit -v` must use the sanitizer's own limit
+# instead (ASan reserves terabytes of address space).
+if config.qrcnn_sanitize:
+    config.available_features.add("sanitized")
+    config.environment["QRCNN_SANITIZE"] = config.qrcnn_sanitize
 
 # Debian's interpreter with onnx/numpy/torch (the first python3 on PATH may
 # be another one).

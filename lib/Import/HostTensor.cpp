@@ -26,9 +26,14 @@ std::optional<int64_t> getElementCount(ArrayRef<int64_t> shape, int64_t limit,
       return std::nullopt;
     }
   }
+  // An empty tensor's other dimensions are bounded too: code that walks
+  // the shape (strides, products of leading dimensions) must not overflow.
+  bool empty = false;
   for (int64_t d : shape) {
-    if (d == 0)
-      return 0;
+    if (d == 0) {
+      empty = true;
+      continue;
+    }
     if (!overflow && count > std::numeric_limits<int64_t>::max() / d)
       overflow = true;
     else if (!overflow)
@@ -39,6 +44,15 @@ std::optional<int64_t> getElementCount(ArrayRef<int64_t> shape, int64_t limit,
             " whose element count overflows 64 bits";
     return std::nullopt;
   }
+  if (empty && count > limit) {
+    error = "has dimensions " + shapeToString(shape) +
+            ": empty, but its other dimensions multiply to " +
+            std::to_string(count) + ", more than the limit of " +
+            std::to_string(limit);
+    return std::nullopt;
+  }
+  if (empty)
+    return 0;
   if (count > limit) {
     error = "has dimensions " + shapeToString(shape) + " (" +
             std::to_string(count) + " elements): too large, the limit is " +
@@ -69,9 +83,11 @@ std::string shapeToString(ArrayRef<int64_t> shape) {
 
 HostTensor::HostTensor(int32_t type, ArrayRef<int64_t> shape)
     : type(type), shape(shape.begin(), shape.end()) {
+  // Callers check the shape with getElementCount first; an empty tensor
+  // stops the product before a later dimension could overflow it.
   int64_t n = 1;
   for (int64_t d : shape)
-    n *= d;
+    n = d == 0 || n == 0 ? 0 : n * d;
   if (isFloat())
     floats.assign(n, 0.0);
   else

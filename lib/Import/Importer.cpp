@@ -276,9 +276,19 @@ LogicalResult Importer::sortNodes() {
       break;
     current = next;
   }
+  // A long cycle is shown by its first nodes: one diagnostic line, not one
+  // name per node of a 10^5-node ring.
+  constexpr size_t kShownNodes = 8;
   std::string cycle;
-  for (size_t k = position[current]; k < path.size(); ++k)
+  size_t length = path.size() - position[current];
+  for (size_t k = position[current]; k < path.size(); ++k) {
+    if (k - position[current] == kShownNodes && length > kShownNodes + 1) {
+      cycle += "... (" + std::to_string(length - kShownNodes) +
+               " more nodes) <- ";
+      break;
+    }
     cycle += displayName(graph.node(path[k])) + " <- ";
+  }
   cycle += displayName(graph.node(current));
   return nodeError(graph.node(current))
          << "the graph has a cycle through this node (" << cycle
@@ -835,6 +845,16 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node) {
     return nodeError(node) << "unsupported op: the QONNX op "
                            << node.op_type()
                            << " is not supported (only Quant)";
+  // No op qrcnnc imports takes a subgraph; one would be ignored silently.
+  // Control flow (If, Loop, Scan) is reported below as an unsupported op.
+  if (!llvm::is_contained({"If", "Loop", "Scan"}, node.op_type()))
+    for (const onnx::AttributeProto &attr : node.attribute())
+      if (attr.type() == onnx::AttributeProto::GRAPH ||
+          attr.type() == onnx::AttributeProto::GRAPHS || attr.has_g() ||
+          attr.graphs_size() > 0)
+        return nodeError(node)
+               << "attribute '" << attr.name()
+               << "' holds a subgraph, which no op qrcnnc imports takes";
   SmallVector<Entry> in;
   if (failed(gatherInputs(node, in)))
     return failure();

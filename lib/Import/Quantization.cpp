@@ -8,6 +8,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace llvm;
 
@@ -25,6 +26,10 @@ bool checkScale(double scale, const std::string &what, std::string &error) {
     error = what + " is zero" + rule;
   else if (scale < 0.0)
     error = what + " is negative (" + formatDouble(scale) + ")" + rule;
+  else if (scale < std::numeric_limits<float>::min())
+    // Targets may flush float32 denormals to zero.
+    error = what + " is denormal (" + formatDouble(scale) +
+            "); scales must be normal float32 numbers (>= 1.17549435e-38)";
   else
     return true;
   return false;

@@ -185,6 +185,8 @@ bool computeWindow(ArrayRef<int64_t> spatialSizes, ArrayRef<int64_t> kernel,
                    WindowGeometry &g, std::string &error) {
   size_t n = spatialSizes.size();
   g = WindowGeometry();
+  const std::string tooLarge =
+      " is too large (the limit is " + std::to_string(kMaxElements) + ")";
   if (kernel.size() != n) {
     error = "kernel_shape " + listToString(kernel) + " must have " +
             std::to_string(n) + " entries for " + std::to_string(n) +
@@ -193,7 +195,8 @@ bool computeWindow(ArrayRef<int64_t> spatialSizes, ArrayRef<int64_t> kernel,
   }
   for (int64_t k : kernel)
     if (k < 1 || k > kMaxElements) {
-      error = "kernel_shape " + listToString(kernel) + " must be positive";
+      error = "kernel_shape " + listToString(kernel) +
+              (k < 1 ? " must be positive" : tooLarge);
       return false;
     }
   g.kernel.assign(kernel.begin(), kernel.end());
@@ -217,17 +220,20 @@ bool computeWindow(ArrayRef<int64_t> spatialSizes, ArrayRef<int64_t> kernel,
   }
   for (int64_t s : g.strides)
     if (s < 1 || s > kMaxElements) {
-      error = "strides " + listToString(g.strides) + " must be >= 1";
+      error = "strides " + listToString(g.strides) +
+              (s < 1 ? " must be >= 1" : tooLarge);
       return false;
     }
   for (int64_t d : g.dilations)
     if (d < 1 || d > kMaxElements) {
-      error = "dilations " + listToString(g.dilations) + " must be >= 1";
+      error = "dilations " + listToString(g.dilations) +
+              (d < 1 ? " must be >= 1" : tooLarge);
       return false;
     }
   for (int64_t p : g.pads)
     if (p < 0 || p > kMaxElements) {
-      error = "pads " + listToString(g.pads) + " must be >= 0";
+      error = "pads " + listToString(g.pads) +
+              (p < 0 ? " must be >= 0" : tooLarge);
       return false;
     }
   bool same = autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER";

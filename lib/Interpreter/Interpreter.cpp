@@ -19,6 +19,7 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <cstring>
 #include <functional>
@@ -151,6 +152,36 @@ Broadcast makeBroadcast(ShapedType lhs, ShapedType rhs, ShapedType result) {
                    stridesFor(lhs), stridesFor(rhs)};
 }
 
+/// The golden model is for models that fit a small device: all its buffers
+/// together may hold this many values (1 GiB of float32 / int32). Checked
+/// before anything is allocated, so a type that claims 2^40 elements is a
+/// diagnostic, not an allocation failure.
+constexpr int64_t kMaxBufferValues = int64_t(1) << 28;
+
+/// Elements of `shape`, or nothing when the product overflows int64.
+std::optional<int64_t> checkedElementCount(ArrayRef<int64_t> shape) {
+  int64_t count = 1;
+  for (int64_t d : shape)
+    if (d < 0 || llvm::MulOverflow(count, d, count))
+      return std::nullopt;
+  return count;
+}
+
+/// `shape` with each spatial dimension (from index 2) grown by its pads
+/// (all begins, then all ends): the conv's zero-padded input.
+std::optional<SmallVector<int64_t>> paddedShape(ArrayRef<int64_t> shape,
+                                                ArrayRef<int64_t> pads) {
+  SmallVector<int64_t> padded(shape);
+  size_t spatial = shape.size() - 2;
+  if (pads.size() != 2 * spatial)
+    return std::nullopt;
+  for (size_t d = 0; d < spatial; ++d)
+    if (llvm::AddOverflow(padded[d + 2], pads[d], padded[d + 2]) ||
+        llvm::AddOverflow(padded[d + 2], pads[d + spatial], padded[d + 2]))
+      return std::nullopt;
+  return padded;
+}
+
 constexpr double kInt32Limit = 2147483647.0;
 /// Beyond this an int64 accumulator or rescaled sum could overflow.
 constexpr double kInt64SafeLimit = 4611686018427387904.0; // 2^62
@@ -170,6 +201,11 @@ struct Interpreter::Impl {
   LogicalResult prepare(func::FuncOp func);
 
 private:
+  /// Values of all buffers reserved so far (see kMaxBufferValues).
+  int64_t reservedValues = 0;
+  LogicalResult reserve(Operation *op, ArrayRef<int64_t> shape,
+                        StringRef what, int64_t copies = 1);
+  LogicalResult reserveBuffers(Operation *op);
   FailureOr<Buffer *> allocate(Operation *op, Value value);
   Buffer *lookup(Value value) { return values.lookup(value); }
   Buffer *scratch(bool isFloat, int64_t size) {
@@ -214,6 +250,69 @@ private:
 //===----------------------------------------------------------------------===//
 // Buffers and shared checks
 //===----------------------------------------------------------------------===//
+
+LogicalResult Interpreter::Impl::reserve(Operation *op, ArrayRef<int64_t> shape,
+                                         StringRef what, int64_t copies) {
+  std::optional<int64_t> count = checkedElementCount(shape);
+  int64_t total;
+  if (!count || llvm::MulOverflow(*count, copies, total) ||
+      total > kMaxBufferValues - reservedValues) {
+    InFlightDiagnostic diag = op->emitOpError()
+                              << "the golden model's buffers would exceed "
+                              << kMaxBufferValues << " values: " << what
+                              << " has shape ";
+    llvm::interleave(shape, diag, [&](int64_t d) { diag << d; }, "x");
+    return diag << " ("
+                << (count ? std::to_string(*count)
+                          : std::string("more than 2^63"))
+                << " values)";
+  }
+  reservedValues += total;
+  return success();
+}
+
+/// Everything `op` will allocate, checked before the visitor allocates it:
+/// its results, and a conv's zero-padded input (per step of a recurrent
+/// conv: the largest padded input, and conv, requantized and ping-pong
+/// buffers of the largest step).
+LogicalResult Interpreter::Impl::reserveBuffers(Operation *op) {
+  for (Value result : op->getResults())
+    if (auto type = dyn_cast<RankedTensorType>(result.getType());
+        type && type.hasStaticShape() &&
+        failed(reserve(op, type.getShape(), "a result")))
+      return failure();
+  auto reservePadded = [&](ArrayRef<int64_t> shape, ArrayRef<int64_t> pads,
+                           int64_t copies) -> LogicalResult {
+    std::optional<SmallVector<int64_t>> padded = paddedShape(shape, pads);
+    if (!padded)
+      return op->emitOpError("the padded input's size overflows int64");
+    return reserve(op, *padded, "the padded input", copies);
+  };
+  if (auto conv = dyn_cast<ConvOp>(op)) {
+    auto input = dyn_cast<RankedTensorType>(conv.getInput().getType());
+    if (!input || !input.hasStaticShape())
+      return success(); // the visitor reports it
+    return reservePadded(input.getShape(), conv.getPads(), 1);
+  }
+  if (auto rc = dyn_cast<RecurrentConvOp>(op)) {
+    SmallVector<SmallVector<int64_t>> shapes = rc.getStepShapes();
+    if (shapes.empty())
+      return success(); // the visitor reports it
+    ArrayRef<int64_t> largest = shapes.front();
+    std::optional<int64_t> largestCount = checkedElementCount(largest);
+    for (ArrayRef<int64_t> shape : shapes) {
+      std::optional<int64_t> count = checkedElementCount(shape);
+      if (!count || !largestCount || *count > *largestCount) {
+        largest = shape;
+        largestCount = count;
+      }
+    }
+    // Padded input, conv accumulators, requantized values, ping, pong.
+    return failure(failed(reservePadded(largest, rc.getPads(), 1)) ||
+                   failed(reserve(op, largest, "a step", 4)));
+  }
+  return success();
+}
 
 FailureOr<Buffer *> Interpreter::Impl::allocate(Operation *op, Value value) {
   auto type = dyn_cast<RankedTensorType>(value.getType());
@@ -980,6 +1079,9 @@ LogicalResult Interpreter::Impl::prepare(func::FuncOp func) {
              << "argument #" << arg.getArgNumber()
              << " must be a statically shaped f32 tensor, got "
              << arg.getType();
+    if (failed(reserve(func, type.getShape(),
+                       "argument #" + std::to_string(arg.getArgNumber()))))
+      return failure();
     Buffer *b = scratch(true, type.getNumElements());
     values[arg] = b;
     inputBuffers.push_back(b);
@@ -988,6 +1090,8 @@ LogicalResult Interpreter::Impl::prepare(func::FuncOp func) {
     inputSize += type.getNumElements();
   }
   for (Operation &op : func.getBody().front()) {
+    if (failed(reserveBuffers(&op)))
+      return failure();
     LogicalResult result =
         llvm::TypeSwitch<Operation *, LogicalResult>(&op)
             .Case<ConstantOp, QuantizeOp, DequantizeOp, RequantizeOp, ConvOp,

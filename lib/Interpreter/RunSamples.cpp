@@ -38,7 +38,8 @@ FailureOr<std::vector<float>> readFloats(StringRef path, std::string &error) {
     return failure();
   }
   std::vector<float> values(bytes.size() / sizeof(float));
-  std::memcpy(values.data(), bytes.data(), bytes.size());
+  if (!values.empty()) // memcpy's pointers must not be null, even for 0 bytes
+    std::memcpy(values.data(), bytes.data(), bytes.size());
   if (llvm::sys::IsBigEndianHost)
     for (float &v : values)
       llvm::sys::swapByteOrder(v);
@@ -182,6 +183,10 @@ LogicalResult runSamples(ModuleOp module, const RunSamplesOptions &options,
   if (failed(inputs))
     return failure();
   int64_t sampleSize = interpreter->getInputSize();
+  if (sampleSize == 0) {
+    error = "--run needs a model whose input has at least one element";
+    return failure();
+  }
   if (static_cast<int64_t>(inputs->size()) % sampleSize != 0) {
     error = "input file '" + options.inputPath + "' holds " +
             std::to_string(inputs->size()) +

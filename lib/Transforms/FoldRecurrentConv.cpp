@@ -235,9 +235,16 @@ FoldRecurrentConvStats qrcnn::qnn::foldRecurrentConvs(Operation *root,
   for (size_t i = 0; i < blocks.size(); ++i) {
     if (continues[i])
       continue;
+    // A chain longer than a recurrent conv may be becomes several, one
+    // feeding the next.
     SmallVector<ConvBlock> chain;
-    for (size_t j = i; j != kNone; j = next[j])
+    for (size_t j = i; j != kNone; j = next[j]) {
       chain.push_back(blocks[j]);
+      if (static_cast<int64_t>(chain.size()) == kMaxRecurrentIterations) {
+        chains.push_back(std::move(chain));
+        chain.clear();
+      }
+    }
     if (static_cast<int64_t>(chain.size()) >= minLength)
       chains.push_back(std::move(chain));
   }

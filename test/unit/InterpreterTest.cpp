@@ -267,11 +267,14 @@ TEST(InterpreterKernels, QuantizedAddIsExactlyRoundedForDyadicScales) {
     int32_t a = rng() % 256, b = rng() % 256;
     // Exact: ((a - za) * ma * 2^-ea + (b - zb) * mb * 2^-eb) * 2^ey over a
     // common denominator 2^(ea + eb).
-    int128 num = (int128(a - add.lhsZero) * ma << eb) +
-                 (int128(b - add.rhsZero) * mb << ea);
+    // Multiplications by powers of two: a left shift of a negative value
+    // is undefined behaviour (UBSan reported it).
+    int128 num = int128(a - add.lhsZero) * ma * (int128(1) << eb) +
+                 int128(b - add.rhsZero) * mb * (int128(1) << ea);
     int shift = ea + eb - ey;
-    int64_t expected = shift >= 0 ? divideHalfEven(num, int128(1) << shift)
-                                  : static_cast<int64_t>(num << -shift);
+    int64_t expected =
+        shift >= 0 ? divideHalfEven(num, int128(1) << shift)
+                   : static_cast<int64_t>(num * (int128(1) << -shift));
     EXPECT_EQ(add(a, b), expected + add.outZero)
         << "sa " << sa << " sb " << sb << " sy " << sy << " a " << a << " b "
         << b;

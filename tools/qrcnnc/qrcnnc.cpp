@@ -23,6 +23,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Config/llvm-config.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/FileSystem.h"
@@ -65,49 +66,86 @@ int fail(const llvm::Twine &message) {
   return kUserError;
 }
 
+bool isONNXModel(const DriverOptions &options) {
+  return llvm::sys::path::extension(options.model) == ".onnx";
+}
+
+/// Names come from the file: keeps the terminal safe from bytes that are
+/// not UTF-8 text.
+std::string printable(const std::string &text) {
+  const auto *begin = reinterpret_cast<const llvm::UTF8 *>(text.data());
+  if (llvm::isLegalUTF8String(&begin, begin + text.size()) &&
+      llvm::none_of(text, [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
+    return text;
+  std::string escaped;
+  for (unsigned char c : text) {
+    if (c >= 0x20 && c < 0x7f)
+      escaped += static_cast<char>(c);
+    else
+      escaped += llvm::formatv("\\x{0:x-2}", c).str();
+  }
+  return escaped;
+}
+
+/// The ONNX node(s) a location names: a NameLoc is one node (or, while
+/// importing, the file), a FusedLoc several (a folded recurrent conv).
+std::string describeNodes(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return "node '" + name.getName().getValue().str() + "'";
+  if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    SmallVector<std::string> names;
+    for (Location inner : fused.getLocations())
+      if (auto name = dyn_cast<NameLoc>(inner))
+        names.push_back("'" + name.getName().getValue().str() + "'");
+    if (!names.empty())
+      return (names.size() == 1 ? "node " : "nodes ") +
+             llvm::join(names, ", ");
+  }
+  return "";
+}
+
+/// For ONNX input, diagnostics of the whole run (import, passes, golden
+/// model) print as the driver's own errors, naming the ONNX node: the
+/// importer's messages name it themselves ("node 'conv3' (Conv): ..."),
+/// later ones are prefixed with the node(s) of the op's location. No IR
+/// dump: the user's file is not IR.
+std::unique_ptr<ScopedDiagnosticHandler>
+installONNXDiagnostics(MLIRContext &context, const bool &imported) {
+  return std::make_unique<ScopedDiagnosticHandler>(
+      &context, [&imported](Diagnostic &diag) -> LogicalResult {
+        // --stats remarks of the passes keep MLIR's own form.
+        if (imported && diag.getSeverity() == DiagnosticSeverity::Remark)
+          return failure();
+        llvm::raw_ostream &os = llvm::errs();
+        os << "qrcnnc: "
+           << (diag.getSeverity() == DiagnosticSeverity::Error     ? "error"
+               : diag.getSeverity() == DiagnosticSeverity::Warning ? "warning"
+                                                                   : "note")
+           << ": ";
+        std::string message = diag.str();
+        if (!llvm::StringRef(message).starts_with("node '")) {
+          if (!imported) {
+            // While importing, a NameLoc names the file or a tensor.
+            if (auto name = dyn_cast<NameLoc>(diag.getLocation()))
+              message = name.getName().getValue().str() + ": " + message;
+          } else if (std::string nodes = describeNodes(diag.getLocation());
+                     !nodes.empty()) {
+            message = nodes + ": " + message;
+          }
+        }
+        os << printable(message) << "\n";
+        for (Diagnostic &note : diag.getNotes())
+          os << "qrcnnc: note: " << printable(note.str()) << "\n";
+        return success();
+      });
+}
+
 /// Reads MODEL into a module: qnn IR text directly; ONNX through the
 /// importer.
 OwningOpRef<ModuleOp> loadModel(MLIRContext &context, llvm::SourceMgr &sources,
                                 const DriverOptions &options) {
-  if (llvm::sys::path::extension(options.model) == ".onnx") {
-    // The importer's messages name the node themselves ("node 'conv3'
-    // (Conv): ..."); print them as the driver's own errors.
-    ScopedDiagnosticHandler plain(&context, [](Diagnostic &diag) {
-      llvm::raw_ostream &os = llvm::errs();
-      os << "qrcnnc: "
-         << (diag.getSeverity() == DiagnosticSeverity::Error     ? "error"
-             : diag.getSeverity() == DiagnosticSeverity::Warning ? "warning"
-                                                                 : "note")
-         << ": ";
-      std::string message = diag.str();
-      if (auto name = dyn_cast<NameLoc>(diag.getLocation());
-          name && !llvm::StringRef(message).starts_with("node '"))
-        message = name.getName().getValue().str() + ": " + message;
-      // Names come from the file: keep the terminal safe from bytes that
-      // are not UTF-8 text.
-      auto printable = [](const std::string &text) {
-        const auto *begin = reinterpret_cast<const llvm::UTF8 *>(text.data());
-        if (llvm::isLegalUTF8String(&begin, begin + text.size()) &&
-            llvm::none_of(text, [](unsigned char c) {
-              return c < 0x20 || c == 0x7f;
-            }))
-          return text;
-        std::string escaped;
-        for (unsigned char c : text) {
-          if (c >= 0x20 && c < 0x7f)
-            escaped += static_cast<char>(c);
-          else
-            escaped += llvm::formatv("\\x{0:x-2}", c).str();
-        }
-        return escaped;
-      };
-      os << printable(message) << "\n";
-      for (Diagnostic &note : diag.getNotes())
-        os << "qrcnnc: note: " << printable(note.str()) << "\n";
-      return success();
-    });
+  if (isONNXModel(options))
     return qrcnn::importONNXFile(context, options.model);
-  }
   std::string error;
   std::unique_ptr<llvm::MemoryBuffer> buffer =
       openInputFile(options.model, &error);
@@ -142,12 +180,21 @@ int runCompiler(const DriverOptions &options, qrcnn::Target &target) {
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
 
+  // A diagnostic's location points into the user's file (or names the ONNX
+  // node); dumping the op's IR on top would only bury the message.
+  context.printOpOnDiagnostic(false);
+
   llvm::SourceMgr sources;
   SourceMgrDiagnosticHandler diagnostics(sources, &context);
+  bool imported = false;
+  std::unique_ptr<ScopedDiagnosticHandler> onnxDiagnostics;
+  if (isONNXModel(options))
+    onnxDiagnostics = installONNXDiagnostics(context, imported);
 
   OwningOpRef<ModuleOp> module = loadModel(context, sources, options);
   if (!module)
     return kUserError;
+  imported = true;
   if (options.importOnly) {
     std::string error;
     std::unique_ptr<llvm::ToolOutputFile> out =

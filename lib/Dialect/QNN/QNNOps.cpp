@@ -7,12 +7,15 @@
 //===----------------------------------------------------------------------===//
 #include "qrcnn/Dialect/QNN/QNNOps.h"
 #include "qrcnn/Dialect/QNN/QuantTypeUtils.h"
+#include "qrcnn/Dialect/QNN/Requantization.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::quant;
@@ -25,9 +28,13 @@ using namespace qrcnn::qnn;
 int64_t qrcnn::qnn::getWindowOutputSize(int64_t inputSize, int64_t kernel,
                                         int64_t stride, int64_t padBegin,
                                         int64_t padEnd, int64_t dilation) {
-  int64_t span = dilation * (kernel - 1) + 1;
-  int64_t padded = inputSize + padBegin + padEnd;
-  if (stride < 1 || padded < span)
+  // Attributes come from files: sizes that overflow int64 are no window.
+  int64_t span, padded;
+  if (kernel < 1 || dilation < 1 || stride < 1 || padBegin < 0 || padEnd < 0 ||
+      llvm::MulOverflow(dilation, kernel - 1, span) ||
+      llvm::AddOverflow(span, int64_t(1), span) ||
+      llvm::AddOverflow(inputSize, padBegin, padded) ||
+      llvm::AddOverflow(padded, padEnd, padded) || padded < span)
     return 0;
   return (padded - span) / stride + 1;
 }
@@ -69,10 +76,19 @@ LogicalResult verifyTensorQuantization(Operation *op) {
     if (!q.getExpressedType().isF32())
       return op->emitOpError() << role << " #" << index
                                << " must express f32 values";
-    for (double s : getScales(q))
+    for (double s : getScales(q)) {
       if (!(s > 0.0) || !std::isfinite(s))
         return op->emitOpError() << role << " #" << index << " has scale " << s
                                  << "; scales must be finite and positive";
+      // The numeric contract computes with float32 scales; denormals (and
+      // what float32 cannot hold) are flushed or lost on some targets.
+      if (s < std::numeric_limits<float>::min() ||
+          s > std::numeric_limits<float>::max())
+        return op->emitOpError()
+               << role << " #" << index << " has scale " << s
+               << ", outside the normal float32 range [1.17549435e-38, "
+                  "3.40282347e+38]";
+    }
     for (int64_t z : getZeroPoints(q))
       if (z < getStorageWidthMin(q) || z > getStorageWidthMax(q))
         return op->emitOpError()
@@ -142,6 +158,28 @@ LogicalResult verifyWindowAttrs(Operation *op, int64_t spatial,
   for (int64_t p : pads)
     if (p < 0)
       return op->emitOpError() << "pads must be >= 0, got " << p;
+  // The same bound the importer applies: beyond it sizes computed from the
+  // window (padded extents, element counts) could overflow int64.
+  for (ArrayRef<int64_t> values : {kernel, strides, dilations, pads})
+    for (int64_t v : values)
+      if (v > kMaxWindowAttr)
+        return op->emitOpError() << "window sizes, strides, dilations and "
+                                    "pads must be <= "
+                                 << kMaxWindowAttr << ", got " << v;
+  return success();
+}
+
+/// Each multiplier inScale / outScale must have an exact integer form
+/// (computeRequantParams); otherwise no backend, and not the golden model,
+/// can compute the op, and the problem would surface only there.
+LogicalResult verifyRequantMultipliers(Operation *op,
+                                       ArrayRef<double> inScales,
+                                       double outScale) {
+  for (double inScale : inScales) {
+    std::string error;
+    if (!computeRequantParams(inScale / outScale, RequantMode::Exact, &error))
+      return op->emitOpError() << "requantization: " << error;
+  }
   return success();
 }
 
@@ -322,6 +360,10 @@ LogicalResult RequantizeOp::verify() {
     return failure();
   if (getQuantizedAxis(getQuantElementType(getType())))
     return emitOpError("expects a per-tensor quantized result");
+  if (failed(verifyRequantMultipliers(
+          *this, getScales(getQuantElementType(getInput().getType())),
+          getScales(getQuantElementType(getType())).front())))
+    return failure();
   return verifySameShape(*this, getInput().getType(), getType());
 }
 
@@ -403,6 +445,11 @@ SmallVector<SmallVector<int64_t>> RecurrentConvOp::getStepShapes() {
 LogicalResult RecurrentConvOp::verify() {
   if (failed(verifyTensorQuantization(*this)))
     return failure();
+  // Every pass and the golden model walk the steps one by one.
+  if (getIterations() > kMaxRecurrentIterations)
+    return emitOpError() << "iterations " << getIterations()
+                         << " is more than the limit of "
+                         << kMaxRecurrentIterations;
   auto input = cast<ShapedType>(getInput().getType());
   auto weight = cast<ShapedType>(getWeight().getType());
   if (failed(verifyActivationRank(*this, input)))
@@ -438,6 +485,13 @@ LogicalResult RecurrentConvOp::verify() {
                          << getType().getElementType()
                          << " must equal the input type "
                          << input.getElementType();
+  // Every step requantizes the accumulator back to the activation type.
+  QuantizedType inQ = getQuantElementType(input);
+  if (failed(verifyRequantMultipliers(
+          *this,
+          getScales(getAccumulatorType(inQ, getQuantElementType(weight), 1)),
+          getScales(inQ).front())))
+    return failure();
   SmallVector<SmallVector<int64_t>> shapes = getStepShapes();
   return verifyResultShape(*this,
                            shapes.empty() ? ArrayRef<int64_t>()

@@ -6,6 +6,7 @@
 
 #include <cfenv>
 #include <cmath>
+#include <cstdio>
 
 using namespace mlir;
 
@@ -62,6 +63,14 @@ int getMantissaBits(RequantMode mode) {
   return 31;
 }
 
+/// Every significant digit: the tiny and huge multipliers that are refused
+/// would all read 0.000000 or as 31 digits in fixed notation.
+static std::string formatMultiplier(double m) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.9g", m);
+  return text;
+}
+
 std::optional<rt::RequantParams>
 computeRequantParams(double realMultiplier, RequantMode mode,
                      std::string *error) {
@@ -71,17 +80,17 @@ computeRequantParams(double realMultiplier, RequantMode mode,
     return std::nullopt;
   };
   if (!std::isfinite(realMultiplier) || !(realMultiplier > 0.0))
-    return fail("requantization multiplier " + std::to_string(realMultiplier) +
+    return fail("requantization multiplier " + formatMultiplier(realMultiplier) +
                 " is not finite and positive");
   int bits = getMantissaBits(mode);
   int exponent = 0;
   // realMultiplier = fraction * 2^exponent, fraction in [0.5, 1).
   double fraction = std::frexp(realMultiplier, &exponent);
   if (exponent < -31)
-    return fail("requantization multiplier " + std::to_string(realMultiplier) +
+    return fail("requantization multiplier " + formatMultiplier(realMultiplier) +
                 " underflows: below 2^-32 every value rounds to the zero point");
   if (exponent > 31)
-    return fail("requantization multiplier " + std::to_string(realMultiplier) +
+    return fail("requantization multiplier " + formatMultiplier(realMultiplier) +
                 " overflows: it must stay below 2^31");
   // Scaling by a power of two is exact; nearbyint rounds half to even in
   // the default rounding mode.

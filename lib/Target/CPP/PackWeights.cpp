@@ -92,7 +92,8 @@ LogicalResult qrcnn::cpp::packInt4Globals(ModuleOp module,
     if (!q || !global.getConstant() || !initial ||
         !type.getElementType().isInteger(8) || !type.hasStaticShape())
       continue;
-    ArrayRef<memref::GetGlobalOp> globalUses =
+    // A copy: lookup returns a temporary, an ArrayRef to it would dangle.
+    SmallVector<memref::GetGlobalOp> globalUses =
         uses.lookup(global.getSymNameAttr());
     if (!onlyLoaded(global, globalUses)) {
       global.emitRemark("stays unpacked: used other than through loads");

@@ -14,6 +14,15 @@
 
 namespace qrcnn::qnn {
 
+/// Largest kernel size, stride, dilation or pad the verifiers accept (the
+/// importer's bound on ONNX attributes too): sizes derived from them stay
+/// far from int64 overflow.
+constexpr int64_t kMaxWindowAttr = int64_t(1) << 31;
+
+/// Most steps a recurrent conv may take: passes and the golden model walk
+/// them one by one.
+constexpr int64_t kMaxRecurrentIterations = int64_t(1) << 16;
+
 /// Output length of a sliding window along one dimension (ONNX formula,
 /// floor mode). Returns a value < 1 when the window does not fit.
 int64_t getWindowOutputSize(int64_t inputSize, int64_t kernel, int64_t stride,
