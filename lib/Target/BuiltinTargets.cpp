@@ -24,8 +24,6 @@ void registerBuiltinTargets(TargetRegistry &registry) {
   llvm::cantFail(registerFunction(registry));
 #include "qrcnn/Target/BuiltinTargets.inc"
 #undef QRCNN_TARGET
-  // Until lib/Target/HLS registers the real one (a no-op afterwards).
-  registry.addPlanned("hls", "issue #6, Vitis HLS C++ for Artix-7");
 }
 
 } // namespace qrcnn
