@@ -238,31 +238,30 @@ ApiText buildApiText(const ModelInterface &model, StringRef name,
   size_t numInputs = floatEntry.inputs.size();
   size_t numOutputs = floatEntry.outputs.size();
 
-  std::vector<std::string> inputDescriptions, outputDescriptions;
-  for (auto [i, arg] : llvm::enumerate(floatEntry.inputs)) {
-    const EntryArgument &intArg = intEntry.inputs[i];
-    api.constants += "/* " + StringRef(argName("input", i, numInputs)).str() +
-                     ": " + describe(arg) + "; integer API: " +
-                     describe(intArg) + " */\n";
-    api.constants += "#define " +
-                     macroName(prefix, "input", i, numInputs, "SIZE") + " " +
-                     std::to_string(arg.numElements) + "\n";
-    addQuantConstants(api.constants, prefix, "input", i, numInputs, intArg);
-    inputDescriptions.push_back(describe(arg));
-    api.inputFloats += arg.numElements;
-  }
-  for (auto [i, arg] : llvm::enumerate(floatEntry.outputs)) {
-    const EntryArgument &intArg = intEntry.outputs[i];
-    api.constants += "/* " + StringRef(argName("output", i, numOutputs)).str() +
-                     ": " + describe(arg) + "; integer API: " +
-                     describe(intArg) + " */\n";
-    api.constants += "#define " +
-                     macroName(prefix, "output", i, numOutputs, "SIZE") + " " +
-                     std::to_string(arg.numElements) + "\n";
-    addQuantConstants(api.constants, prefix, "output", i, numOutputs, intArg);
-    outputDescriptions.push_back(describe(arg));
-    api.outputFloats += arg.numElements;
-  }
+  // The SIZE / SCALE / ZERO_POINT macros of one side (inputs or outputs);
+  // returns the side's description and total float count.
+  auto addPortConstants = [&](StringRef kind, ArrayRef<EntryArgument> args,
+                              ArrayRef<EntryArgument> intArgs,
+                              std::string &description, int64_t &floats) {
+    std::vector<std::string> descriptions;
+    for (auto [i, arg] : llvm::enumerate(args)) {
+      const EntryArgument &intArg = intArgs[i];
+      api.constants += "/* " + StringRef(argName(kind, i, args.size())).str() +
+                       ": " + describe(arg) + "; integer API: " +
+                       describe(intArg) + " */\n";
+      api.constants += "#define " +
+                       macroName(prefix, kind, i, args.size(), "SIZE") + " " +
+                       std::to_string(arg.numElements) + "\n";
+      addQuantConstants(api.constants, prefix, kind, i, args.size(), intArg);
+      descriptions.push_back(describe(arg));
+      floats += arg.numElements;
+    }
+    description = llvm::join(descriptions, ", ");
+  };
+  addPortConstants("input", floatEntry.inputs, intEntry.inputs,
+                   api.inputDescription, api.inputFloats);
+  addPortConstants("output", floatEntry.outputs, intEntry.outputs,
+                   api.outputDescription, api.outputFloats);
   api.constants += "/* Memory (bytes). */\n";
   api.constants += "#define " + prefix.str() + "_CONSTANT_BYTES " +
                    std::to_string(constantBytes) + "\n";
@@ -277,8 +276,6 @@ ApiText buildApiText(const ModelInterface &model, StringRef name,
                    std::to_string(workspaceBytes) + "\n";
   api.constants += "#define " + prefix.str() + "_WORKSPACE_ALIGNMENT " +
                    std::to_string(kWorkspaceAlignment) + "\n";
-  api.inputDescription = llvm::join(inputDescriptions, ", ");
-  api.outputDescription = llvm::join(outputDescriptions, ", ");
   api.summary = "Inputs: " + api.inputDescription +
                 ". Outputs: " + api.outputDescription + ".";
 

@@ -6,8 +6,7 @@
 
 Each EXPR is a Python expression that must be true. Names: `r` (the whole
 report), `f` / `u` (its folded / unfolded designs), `stage(d, name)` (a
-stage of design d by name), `loop(s, label)` (a loop of stage s),
-`strip(v, key)` (v without `key` at any depth). With
+stage of design d by name), `loop(s, label)` (a loop of stage s). With
 --compare, `a` and `b` are the two reports' folded designs and `ra`, `rb`
 the reports. Prints every failed expression with the values it read and
 exits 1 if any failed.
@@ -30,15 +29,6 @@ def loop(s, label):
     raise KeyError(f"no loop {label!r} in stage {s['name']!r}")
 
 
-def strip(value, key):
-    """`value` without `key` in any object, at any depth."""
-    if isinstance(value, dict):
-        return {k: strip(v, key) for k, v in value.items() if k != key}
-    if isinstance(value, list):
-        return [strip(v, key) for v in value]
-    return value
-
-
 def main(argv):
     if argv[1] == "--compare":
         ra, rb = (json.load(open(p)) for p in argv[2:4])
@@ -48,7 +38,7 @@ def main(argv):
         r = json.load(open(argv[1]))
         env = {"r": r, "f": r["folded"], "u": r["unfolded"]}
         exprs = argv[2:]
-    env.update(stage=stage, loop=loop, strip=strip)
+    env.update(stage=stage, loop=loop)
     failed = 0
     for expr in exprs:
         try:
