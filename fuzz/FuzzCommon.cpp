@@ -4,6 +4,7 @@
 #include "qrcnn/Import/ONNXImporter.h"
 #include "qrcnn/Interpreter/Interpreter.h"
 #include "qrcnn/Pipeline/Pipeline.h"
+#include "qrcnn/Support/ParseLimits.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -113,7 +114,7 @@ void compileMLIRText(llvm::StringRef text) {
   sources.AddNewSourceBuffer(
       llvm::MemoryBuffer::getMemBufferCopy(text, "fuzz.mlir"), llvm::SMLoc());
   ParserConfig config(session.context.get());
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sources, config);
+  OwningOpRef<ModuleOp> module = parseSourceFileWithLimits(sources, config);
   if (module)
     compileAndRun(session, *module);
 }

@@ -11,6 +11,7 @@
 #include "qrcnn/Interpreter/RunSamples.h"
 #include "qrcnn/Import/ONNXImporter.h"
 #include "qrcnn/Pipeline/Pipeline.h"
+#include "qrcnn/Support/ParseLimits.h"
 #include "qrcnn/Target/Emission.h"
 #include "qrcnn/Target/Target.h"
 
@@ -154,7 +155,7 @@ OwningOpRef<ModuleOp> loadModel(MLIRContext &context, llvm::SourceMgr &sources,
     return nullptr;
   }
   sources.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
-  return parseSourceFile<ModuleOp>(sources, &context);
+  return qrcnn::parseSourceFileWithLimits(sources, ParserConfig(&context));
 }
 
 void configureIRPrinting(PassManager &pm, const DriverOptions &options) {
