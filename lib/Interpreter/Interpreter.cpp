@@ -152,12 +152,6 @@ Broadcast makeBroadcast(ShapedType lhs, ShapedType rhs, ShapedType result) {
                    stridesFor(lhs), stridesFor(rhs)};
 }
 
-/// The golden model is for models that fit a small device: all its buffers
-/// together may hold this many values (1 GiB of float32 / int32). Checked
-/// before anything is allocated, so a type that claims 2^40 elements is a
-/// diagnostic, not an allocation failure.
-constexpr int64_t kMaxBufferValues = int64_t(1) << 28;
-
 /// Elements of `shape`, or nothing when the product overflows int64.
 std::optional<int64_t> checkedElementCount(ArrayRef<int64_t> shape) {
   int64_t count = 1;
@@ -166,6 +160,54 @@ std::optional<int64_t> checkedElementCount(ArrayRef<int64_t> shape) {
       return std::nullopt;
   return count;
 }
+
+/// Saturating arithmetic for the budgets: a count past int64 stays at the
+/// maximum, which exceeds every limit.
+constexpr int64_t kSaturated = std::numeric_limits<int64_t>::max();
+int64_t satMul(int64_t a, int64_t b) {
+  int64_t r;
+  return llvm::MulOverflow(a, b, r) ? kSaturated : r;
+}
+int64_t satAdd(int64_t a, int64_t b) {
+  int64_t r;
+  return llvm::AddOverflow(a, b, r) ? kSaturated : r;
+}
+int64_t satCount(ArrayRef<int64_t> shape) {
+  return checkedElementCount(shape).value_or(kSaturated);
+}
+
+std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  llvm::interleave(shape, os, [&](int64_t d) { os << d; }, "x");
+  return text;
+}
+
+/// One buffer an op will allocate, as the byte budget sees it.
+struct BufferNeed {
+  std::string what;
+  SmallVector<int64_t> shape;
+  int64_t bytesPerValue = 4;
+  int64_t copies = 1;
+
+  int64_t bytes() const {
+    return satMul(satMul(satCount(shape), bytesPerValue), copies);
+  }
+};
+
+/// What one op costs, from its types alone: the buffers `create` allocates
+/// for it and the operations of one sample's run.
+struct OpCost {
+  SmallVector<BufferNeed, 4> buffers;
+  int64_t operations = 0;
+  /// Where the operations come from, for the diagnostic.
+  std::string how;
+
+  void add(int64_t ops, const std::string &what) {
+    operations = satAdd(operations, ops);
+    how += (how.empty() ? "" : " + ") + what;
+  }
+};
 
 /// `shape` with each spatial dimension (from index 2) grown by its pads
 /// (all begins, then all ends): the conv's zero-padded input.
@@ -200,15 +242,31 @@ struct Interpreter::Impl {
 
   LogicalResult prepare(func::FuncOp func);
 
+  Limits limits;
+  /// Bytes allocated so far (every buffer, accumulator and table), and
+  /// what checkBudgets computed: an upper bound of the bytes (it counts the
+  /// int64 accumulators that only some convs need) and the operations of
+  /// one run.
+  int64_t allocatedBytes = 0, budgetedBytes = 0, operationsPerSample = 0;
+
 private:
-  /// Values of all buffers reserved so far (see kMaxBufferValues).
-  int64_t reservedValues = 0;
-  LogicalResult reserve(Operation *op, ArrayRef<int64_t> shape,
-                        StringRef what, int64_t copies = 1);
-  LogicalResult reserveBuffers(Operation *op);
+  LogicalResult checkBudgets(func::FuncOp func);
+  OpCost costOf(Operation *op);
   FailureOr<Buffer *> allocate(Operation *op, Value value);
   Buffer *lookup(Value value) { return values.lookup(value); }
+  /// Every allocation goes through here or `charge`, so that
+  /// allocatedBytes is the whole footprint.
+  template <typename T> std::shared_ptr<std::vector<T>> table(int64_t size) {
+    charge(size, sizeof(T));
+    return std::make_shared<std::vector<T>>(size);
+  }
+  void charge(int64_t values, int64_t bytesPerValue) {
+    allocatedBytes += values * bytesPerValue;
+    assert(allocatedBytes <= budgetedBytes &&
+           "checkBudgets must bound every allocation");
+  }
   Buffer *scratch(bool isFloat, int64_t size) {
+    charge(size, 4);
     buffers.push_back(std::make_unique<Buffer>());
     Buffer *b = buffers.back().get();
     b->isFloat = isFloat;
@@ -251,66 +309,230 @@ private:
 // Buffers and shared checks
 //===----------------------------------------------------------------------===//
 
-LogicalResult Interpreter::Impl::reserve(Operation *op, ArrayRef<int64_t> shape,
-                                         StringRef what, int64_t copies) {
-  std::optional<int64_t> count = checkedElementCount(shape);
-  int64_t total;
-  if (!count || llvm::MulOverflow(*count, copies, total) ||
-      total > kMaxBufferValues - reservedValues) {
-    InFlightDiagnostic diag = op->emitOpError()
-                              << "the golden model's buffers would exceed "
-                              << kMaxBufferValues << " values: " << what
-                              << " has shape ";
-    llvm::interleave(shape, diag, [&](int64_t d) { diag << d; }, "x");
-    return diag << " ("
-                << (count ? std::to_string(*count)
-                          : std::string("more than 2^63"))
-                << " values)";
-  }
-  reservedValues += total;
-  return success();
-}
-
-/// Everything `op` will allocate, checked before the visitor allocates it:
-/// its results, and a conv's zero-padded input (per step of a recurrent
-/// conv: the largest padded input, and conv, requantized and ping-pong
-/// buffers of the largest step).
-LogicalResult Interpreter::Impl::reserveBuffers(Operation *op) {
-  for (Value result : op->getResults())
-    if (auto type = dyn_cast<RankedTensorType>(result.getType());
-        type && type.hasStaticShape() &&
-        failed(reserve(op, type.getShape(), "a result")))
-      return failure();
-  auto reservePadded = [&](ArrayRef<int64_t> shape, ArrayRef<int64_t> pads,
-                           int64_t copies) -> LogicalResult {
-    std::optional<SmallVector<int64_t>> padded = paddedShape(shape, pads);
-    if (!padded)
-      return op->emitOpError("the padded input's size overflows int64");
-    return reserve(op, *padded, "the padded input", copies);
+/// The buffers and operations of `op`, mirroring what its visitor
+/// allocates and what its step does per sample. Ops whose types the
+/// visitor rejects (dynamic shapes, ...) cost nothing here: the visitor
+/// reports them.
+OpCost Interpreter::Impl::costOf(Operation *op) {
+  OpCost cost;
+  auto shapeOf = [](Value v) -> std::optional<SmallVector<int64_t>> {
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    if (!type || !type.hasStaticShape())
+      return std::nullopt;
+    return SmallVector<int64_t>(type.getShape());
   };
+  auto count = [&](Value v) {
+    std::optional<SmallVector<int64_t>> shape = shapeOf(v);
+    return shape ? satCount(*shape) : 0;
+  };
+  // Results own a buffer each, except a reshape's (it aliases its input).
+  if (!isa<ReshapeOp>(op))
+    for (Value result : op->getResults())
+      if (std::optional<SmallVector<int64_t>> shape = shapeOf(result))
+        cost.buffers.push_back({"a result", *shape});
+  // Elementwise steps: one operation per result element.
+  auto perElement = [&](Value result, int64_t passes = 1) {
+    cost.add(satMul(count(result), passes),
+             std::to_string(count(result)) + " elements" +
+                 (passes > 1 ? " x " + std::to_string(passes) + " passes"
+                             : ""));
+  };
+  auto padded = [&](ArrayRef<int64_t> shape, ArrayRef<int64_t> pads)
+      -> SmallVector<int64_t> {
+    std::optional<SmallVector<int64_t>> p = paddedShape(shape, pads);
+    // An int64 overflow saturates: the budget refuses it.
+    return p ? *p : SmallVector<int64_t>{kSaturated};
+  };
+  auto macs = [&](ArrayRef<int64_t> outShape, int64_t perOutput) {
+    cost.add(satMul(satCount(outShape), perOutput),
+             formatShape(outShape) + " outputs x " +
+                 std::to_string(perOutput) + " multiply-accumulates");
+  };
+
   if (auto conv = dyn_cast<ConvOp>(op)) {
-    auto input = dyn_cast<RankedTensorType>(conv.getInput().getType());
-    if (!input || !input.hasStaticShape())
-      return success(); // the visitor reports it
-    return reservePadded(input.getShape(), conv.getPads(), 1);
+    auto in = shapeOf(conv.getInput()), w = shapeOf(conv.getWeight()),
+         out = shapeOf(conv.getResult());
+    if (!in || !w || !out || in->size() < 3 || w->empty())
+      return cost;
+    SmallVector<int64_t> p = padded(*in, conv.getPads());
+    cost.buffers.push_back({"the padded input", p});
+    if (isQuantized(conv.getInput().getType()))
+      cost.buffers.push_back({"the int64 accumulators", *out, 8});
+    cost.add(satCount(p), "padding " + std::to_string(satCount(p)));
+    macs(*out, satCount(ArrayRef<int64_t>(*w).drop_front()));
+    return cost;
+  }
+  if (auto dense = dyn_cast<DenseOp>(op)) {
+    auto in = shapeOf(dense.getInput()), out = shapeOf(dense.getResult());
+    if (!in || !out || in->size() != 2)
+      return cost;
+    if (isQuantized(dense.getInput().getType())) {
+      cost.buffers.push_back({"the zero-shifted input", *in});
+      cost.buffers.push_back({"the int64 accumulators", *out, 8});
+      cost.add(satCount(*in), "shifting " + std::to_string(satCount(*in)));
+    }
+    macs(*out, (*in)[1]);
+    return cost;
   }
   if (auto rc = dyn_cast<RecurrentConvOp>(op)) {
+    auto w = shapeOf(rc.getWeight());
     SmallVector<SmallVector<int64_t>> shapes = rc.getStepShapes();
-    if (shapes.empty())
-      return success(); // the visitor reports it
-    ArrayRef<int64_t> largest = shapes.front();
-    std::optional<int64_t> largestCount = checkedElementCount(largest);
-    for (ArrayRef<int64_t> shape : shapes) {
-      std::optional<int64_t> count = checkedElementCount(shape);
-      if (!count || !largestCount || *count > *largestCount) {
-        largest = shape;
-        largestCount = count;
-      }
+    if (!w || shapes.size() < 2)
+      return cost;
+    ArrayRef<int64_t> kernel = ArrayRef<int64_t>(*w).drop_front(2);
+    int64_t perOutput = satCount(ArrayRef<int64_t>(*w).drop_front());
+    int64_t poolTaps =
+        rc.getPoolKernel() ? satCount(*rc.getPoolKernel()) : 0;
+    SmallVector<int64_t> maxPadded{0}, maxConv{0}, maxOut{0};
+    int64_t ops = 0, steps = static_cast<int64_t>(shapes.size()) - 1;
+    for (int64_t s = 0; s < steps; ++s) {
+      SmallVector<int64_t> p = padded(shapes[s], rc.getPads());
+      SmallVector<int64_t> conv = getWindowResultShape(
+          shapes[s], (*w)[0], kernel, rc.getStrides(), rc.getPads(),
+          rc.getDilations());
+      // Pad, multiply-accumulate, requantize, pool.
+      ops = satAdd(ops, satCount(p));
+      ops = satAdd(ops, satMul(satCount(conv), satAdd(perOutput, 1)));
+      ops = satAdd(ops, satMul(satCount(shapes[s + 1]), poolTaps));
+      if (satCount(p) > satCount(maxPadded))
+        maxPadded = p;
+      if (satCount(conv) > satCount(maxConv))
+        maxConv = conv;
+      if (satCount(shapes[s + 1]) > satCount(maxOut))
+        maxOut = shapes[s + 1];
     }
-    // Padded input, conv accumulators, requantized values, ping, pong.
-    return failure(failed(reservePadded(largest, rc.getPads(), 1)) ||
-                   failed(reserve(op, largest, "a step", 4)));
+    cost.buffers.push_back({"the largest step's padded input", maxPadded});
+    cost.buffers.push_back(
+        {"the largest step's accumulators and requantized values", maxConv,
+         4, 2});
+    cost.buffers.push_back({"the int64 accumulators", maxConv, 8});
+    cost.buffers.push_back({"the ping-pong buffers", maxOut, 4, 2});
+    cost.add(ops, std::to_string(steps) + " steps of " +
+                      std::to_string(perOutput) +
+                      " multiply-accumulates per output");
+    return cost;
   }
+  auto poolCost = [&](Value result, ArrayRef<int64_t> kernel) {
+    int64_t taps = satCount(kernel);
+    cost.add(satMul(count(result), taps),
+             std::to_string(count(result)) + " outputs x " +
+                 std::to_string(taps) + " window taps");
+    return taps;
+  };
+  if (auto pool = dyn_cast<MaxPoolOp>(op)) {
+    poolCost(pool.getResult(), pool.getKernel());
+    return cost;
+  }
+  if (auto pool = dyn_cast<AvgPoolOp>(op)) {
+    int64_t taps = poolCost(pool.getResult(), pool.getKernel());
+    if (isQuantized(pool.getInput().getType())) {
+      // One multiplier per possible window count, computed at prepare time.
+      cost.buffers.push_back({"the table of average multipliers",
+                              {satAdd(taps, 1)},
+                              int64_t(sizeof(rt::RequantParams))});
+      cost.add(taps, "a multiplier per window count");
+    }
+    return cost;
+  }
+  if (auto argmax = dyn_cast<ArgMaxOp>(op)) {
+    Value input = argmax.getInput();
+    QuantizedType q = getQuantElementType(input.getType());
+    if (q && getQuantizedAxis(q))
+      if (std::optional<SmallVector<int64_t>> in = shapeOf(input)) {
+        cost.buffers.push_back({"the dequantized input", *in});
+        perElement(input);
+      }
+    perElement(input);
+    return cost;
+  }
+  if (auto softmax = dyn_cast<SoftmaxOp>(op)) {
+    perElement(softmax.getResult(), 3); // max, exponentials, division
+    return cost;
+  }
+  if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+    // Each output's quantization steps; a run copies every output out.
+    for (Value v : ret.getOperands())
+      if (std::optional<SmallVector<int64_t>> shape = shapeOf(v)) {
+        cost.buffers.push_back({"the quantization steps of an output",
+                                *shape});
+        perElement(v);
+      }
+    return cost;
+  }
+  if (isa<QuantizeOp, DequantizeOp, RequantizeOp, AddOp, MulOp, ClampOp,
+          LeakyReluOp, TransposeOp>(op))
+    perElement(op->getResult(0));
+  return cost; // constants: filled once by `create`, nothing per sample
+}
+
+/// Adds up the buffers and operations of the whole function before anything
+/// is allocated and refuses, naming the op, at the first one that takes
+/// either past its limit.
+LogicalResult Interpreter::Impl::checkBudgets(func::FuncOp func) {
+  int64_t bytes = 0, operations = 0;
+  auto checkBuffers = [&](Operation *op, ArrayRef<BufferNeed> needs) {
+    for (const BufferNeed &need : needs) {
+      int64_t size = need.bytes();
+      if (size <= limits.maxBufferBytes - bytes) {
+        bytes += size;
+        continue;
+      }
+      std::optional<int64_t> values = checkedElementCount(need.shape);
+      InFlightDiagnostic diag = op->emitOpError();
+      diag << "the golden model's buffers would exceed "
+           << limits.maxBufferBytes << " bytes: " << need.what
+           << (need.copies > 1 ? " (" + std::to_string(need.copies) +
+                                     " buffers)"
+                               : std::string())
+           << " of shape " << formatShape(need.shape) << " ("
+           << (values ? std::to_string(*values)
+                      : std::string("more than 2^63"))
+           << " values of " << need.bytesPerValue << " bytes)";
+      if (bytes > 0)
+        diag << " on top of " << bytes << " bytes of earlier buffers";
+      return failure();
+    }
+    return success();
+  };
+  auto checkOperations = [&](Operation *op, const OpCost &cost) {
+    if (cost.operations <= limits.maxOperationsPerSample - operations) {
+      operations += cost.operations;
+      return success();
+    }
+    InFlightDiagnostic diag = op->emitOpError();
+    diag << "the golden model's run would exceed "
+         << limits.maxOperationsPerSample
+         << " operations per sample: this op does ";
+    if (cost.operations == kSaturated)
+      diag << "more than 2^63";
+    else
+      diag << cost.operations;
+    diag << " (" << cost.how << ")";
+    if (operations > 0)
+      diag << " on top of " << operations << " by the ops before it";
+    return failure();
+  };
+
+  OpCost inputs;
+  for (BlockArgument arg : func.getArguments()) {
+    auto type = dyn_cast<RankedTensorType>(arg.getType());
+    if (!type || !type.hasStaticShape())
+      continue; // prepare reports it
+    inputs.buffers.push_back({"argument #" + std::to_string(arg.getArgNumber()),
+                              SmallVector<int64_t>(type.getShape())});
+    inputs.add(satCount(type.getShape()), "copying the input in");
+  }
+  if (failed(checkBuffers(func, inputs.buffers)) ||
+      failed(checkOperations(func, inputs)))
+    return failure();
+  for (Operation &op : func.getBody().front()) {
+    OpCost cost = costOf(&op);
+    if (failed(checkBuffers(&op, cost.buffers)) ||
+        failed(checkOperations(&op, cost)))
+      return failure();
+  }
+  budgetedBytes = bytes;
+  operationsPerSample = operations;
   return success();
 }
 
@@ -475,6 +697,7 @@ LogicalResult Interpreter::Impl::visit(arith::ConstantOp op) {
                           !type.getElementType().isSignlessInteger()))
     return op.emitOpError("is not supported by the interpreter (golden "
                           "model): only f32 and integer tensor constants");
+  charge(type.getNumElements(), 4);
   auto b = std::make_unique<Buffer>();
   b->isConstant = true;
   b->isFloat = type.getElementType().isF32();
@@ -593,7 +816,7 @@ LogicalResult Interpreter::Impl::visit(ConvOp op) {
     });
     return success();
   }
-  auto acc = std::make_shared<std::vector<int64_t>>(w.outputSize());
+  auto acc = table<int64_t>(w.outputSize());
   Location loc = op.getLoc();
   steps.push_back([=]() {
     padAndShift(w, in->ints.data(), zero, padded->ints.data());
@@ -677,7 +900,7 @@ LogicalResult Interpreter::Impl::visit(RecurrentConvOp op) {
   Buffer *acc32 = scratch(false, maxConv);
   Buffer *requantized = scratch(false, maxConv);
   Buffer *ping = scratch(false, maxOut), *pong = scratch(false, maxOut);
-  auto acc64 = std::make_shared<std::vector<int64_t>>(*wide ? maxConv : 0);
+  auto acc64 = table<int64_t>(*wide ? maxConv : 0);
   int32_t zero = qin.zeroPoints.front(), zeroOut = qout.zeroPoints.front();
   int32_t lo = qout.lo, hi = qout.hi;
   bool isWide = *wide;
@@ -759,7 +982,7 @@ LogicalResult Interpreter::Impl::visit(DenseOp op) {
     });
     return success();
   }
-  auto acc = std::make_shared<std::vector<int64_t>>(batch * outFeatures);
+  auto acc = table<int64_t>(batch * outFeatures);
   Location loc = op.getLoc();
   steps.push_back([=]() {
     shift();
@@ -824,14 +1047,15 @@ LogicalResult Interpreter::Impl::visit(AvgPoolOp op) {
   QuantParams qout = resolve(getQuantElementType(op.getType()));
   // One multiplier sx / (count * sy) per possible window count.
   int64_t maxCount = w.kernelH * w.kernelW;
-  std::vector<rt::RequantParams> byCount(maxCount + 1, {0, 0});
+  std::shared_ptr<std::vector<rt::RequantParams>> byCount =
+      table<rt::RequantParams>(maxCount + 1);
   for (int64_t count = 1; count <= maxCount; ++count) {
     FailureOr<rt::RequantParams> p =
         requantParams(op, qin.scales.front() / (count * qout.scales.front()),
                       "average scale");
     if (failed(p))
       return failure();
-    byCount[count] = *p;
+    (*byCount)[count] = *p;
   }
   int32_t zx = qin.zeroPoints.front(), zy = qout.zeroPoints.front();
   int32_t lo = qout.lo, hi = qout.hi;
@@ -840,7 +1064,7 @@ LogicalResult Interpreter::Impl::visit(AvgPoolOp op) {
         w, includePad, in->ints.data(), zx, result->ints.data(),
         [&](int64_t sum, int64_t count) {
           // An all-padding window (count 0) averages nothing: real zero.
-          return count ? rt::requantize(sum, byCount[count], zy, lo, hi)
+          return count ? rt::requantize(sum, (*byCount)[count], zy, lo, hi)
                        : std::clamp(zy, lo, hi);
         });
     return success();
@@ -1041,6 +1265,13 @@ LogicalResult Interpreter::Impl::visit(TransposeOp op) {
 }
 
 LogicalResult Interpreter::Impl::visit(func::ReturnOp op) {
+  // Filled in place (no temporaries, one allocation): the steps are as
+  // large as the outputs, which the budget counts once.
+  int64_t total = 0;
+  for (Value v : op.getOperands())
+    total += cast<RankedTensorType>(v.getType()).getNumElements();
+  charge(total, sizeof(float));
+  outputSteps.reserve(total);
   for (Value v : op.getOperands()) {
     auto type = cast<RankedTensorType>(v.getType());
     Buffer *b = lookup(v);
@@ -1050,10 +1281,10 @@ LogicalResult Interpreter::Impl::visit(func::ReturnOp op) {
     outputs.push_back(info);
     outputSize += info.numElements;
     // The quantization step of each output float.
-    std::vector<float> step(info.numElements, 0.0f);
-    if (!b->isFloat) {
-      std::fill(step.begin(), step.end(), 1.0f);
-    } else if (auto dq = v.getDefiningOp<DequantizeOp>()) {
+    size_t first = outputSteps.size();
+    outputSteps.resize(first + info.numElements, b->isFloat ? 0.0f : 1.0f);
+    float *step = outputSteps.data() + first;
+    if (auto dq = v.getDefiningOp<DequantizeOp>(); b->isFloat && dq) {
       QuantParams q = resolve(getQuantElementType(dq.getInput().getType()));
       ChannelLayout l = layoutAround(type.getShape(), q.axis);
       for (int64_t o = 0; o < l.outer; ++o)
@@ -1061,7 +1292,6 @@ LogicalResult Interpreter::Impl::visit(func::ReturnOp op) {
           for (int64_t i = 0; i < l.inner; ++i)
             step[(o * l.channels + c) * l.inner + i] = q.floatScales[c];
     }
-    outputSteps.insert(outputSteps.end(), step.begin(), step.end());
   }
   return success();
 }
@@ -1079,9 +1309,11 @@ LogicalResult Interpreter::Impl::prepare(func::FuncOp func) {
              << "argument #" << arg.getArgNumber()
              << " must be a statically shaped f32 tensor, got "
              << arg.getType();
-    if (failed(reserve(func, type.getShape(),
-                       "argument #" + std::to_string(arg.getArgNumber()))))
-      return failure();
+  }
+  if (failed(checkBudgets(func)))
+    return failure();
+  for (BlockArgument arg : func.getArguments()) {
+    auto type = cast<RankedTensorType>(arg.getType());
     Buffer *b = scratch(true, type.getNumElements());
     values[arg] = b;
     inputBuffers.push_back(b);
@@ -1090,8 +1322,6 @@ LogicalResult Interpreter::Impl::prepare(func::FuncOp func) {
     inputSize += type.getNumElements();
   }
   for (Operation &op : func.getBody().front()) {
-    if (failed(reserveBuffers(&op)))
-      return failure();
     LogicalResult result =
         llvm::TypeSwitch<Operation *, LogicalResult>(&op)
             .Case<ConstantOp, QuantizeOp, DequantizeOp, RequantizeOp, ConvOp,
@@ -1116,14 +1346,17 @@ LogicalResult Interpreter::Impl::prepare(func::FuncOp func) {
 Interpreter::Interpreter(std::unique_ptr<Impl> impl) : impl(std::move(impl)) {}
 Interpreter::~Interpreter() = default;
 
-std::unique_ptr<Interpreter> Interpreter::create(func::FuncOp func) {
+std::unique_ptr<Interpreter> Interpreter::create(func::FuncOp func,
+                                                 const Limits &limits) {
   auto impl = std::make_unique<Impl>();
+  impl->limits = limits;
   if (failed(impl->prepare(func)))
     return nullptr;
   return std::unique_ptr<Interpreter>(new Interpreter(std::move(impl)));
 }
 
-std::unique_ptr<Interpreter> Interpreter::create(ModuleOp module) {
+std::unique_ptr<Interpreter> Interpreter::create(ModuleOp module,
+                                                 const Limits &limits) {
   auto main = module.lookupSymbol<func::FuncOp>("main");
   if (!main) {
     auto funcs = module.getOps<func::FuncOp>();
@@ -1134,7 +1367,7 @@ std::unique_ptr<Interpreter> Interpreter::create(ModuleOp module) {
     }
     main = *funcs.begin();
   }
-  return create(main);
+  return create(main, limits);
 }
 
 ArrayRef<Interpreter::TensorInfo> Interpreter::getInputs() const {
@@ -1147,6 +1380,10 @@ int64_t Interpreter::getInputSize() const { return impl->inputSize; }
 int64_t Interpreter::getOutputSize() const { return impl->outputSize; }
 ArrayRef<float> Interpreter::getOutputSteps() const {
   return impl->outputSteps;
+}
+int64_t Interpreter::getBufferBytes() const { return impl->allocatedBytes; }
+int64_t Interpreter::getOperationsPerSample() const {
+  return impl->operationsPerSample;
 }
 
 LogicalResult Interpreter::run(ArrayRef<float> input,

@@ -207,7 +207,10 @@ LogicalResult runSamples(ModuleOp module, const RunSamplesOptions &options,
     report << "qrcnnc: --run: " << samples << " samples in "
            << llvm::format("%.3f", seconds * 1e3) << " ms ("
            << llvm::format("%.0f", seconds > 0 ? samples / seconds : 0.0)
-           << " samples/s)\n";
+           << " samples/s); golden model: "
+           << interpreter->getOperationsPerSample()
+           << " operations per sample, " << interpreter->getBufferBytes()
+           << " bytes of buffers\n";
 
   qnn::RequantMode mode = qnn::getRequantMode(module);
   if (mode != qnn::RequantMode::Exact) {

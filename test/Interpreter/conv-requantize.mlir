@@ -6,6 +6,16 @@
 // RUN: FileCheck %s --check-prefix=META < %t.meta.json
 // The step of each output value is the scale it was dequantized from:
 // META: "outputs":[{"shape":[1,2,4],"steps":[0.125,0.125,0.125,0.125,0.125,0.125,0.125,0.125]},{"shape":[1,2,4],"steps":[0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5]}],"requant_mode":"exact","samples":2
+// What the model costs (docs/golden-model.md, "Resource bounds"), derived
+// by hand. Operations per sample: 4 inputs copied in, quantize 4, conv
+// (6 padded values + 8 outputs x 3 taps) 30, requantize 8, two dequantizes
+// 16, 16 outputs copied out: 78. Bytes (4 per value): argument 4, weights
+// 6, bias 2, quantized 4, conv 8 and its padded input 6, requantized 8,
+// two dequantized 16, the 16 outputs' steps: 70 values, 280 bytes; no
+// int64 accumulators, since the bound |bias| + sum|w| * max|x - z| of each
+// channel (4 + 4 * 245, 1 + 5 * 245) fits int32.
+// RUN: qrcnnc %s --run %t.in -o %t.out --timing 2>&1 | FileCheck %s --check-prefix=COST
+// COST: qrcnnc: --run: 2 samples in {{[0-9.]+}} ms ({{[0-9]+}} samples/s); golden model: 78 operations per sample, 280 bytes of buffers
 // RUN: %python -c "import struct; d=open('%t.out','rb').read(); v=struct.unpack('<%df' % (len(d)//4), d); [print(' '.join('%g' % x for x in v[i:i+8])) for i in range(0, len(v), 8)]" | FileCheck %s
 
 // Sample 1. quantize (s 0.5, z 10): x/s = 2, -1.5, 4.5, 0.5 -> 2, -2, 4, 0

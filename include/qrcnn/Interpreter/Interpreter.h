@@ -20,6 +20,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <cstdint>
 #include <memory>
 
 namespace mlir::func {
@@ -27,6 +28,21 @@ class FuncOp;
 }
 
 namespace qrcnn {
+
+/// Resource bounds (docs/golden-model.md, "Resource bounds"). Both are
+/// computed from the types alone and checked in `create` before anything
+/// is allocated or run, so a model that claims huge tensors or huge
+/// amounts of arithmetic is a diagnostic naming the op, not an allocation
+/// failure or a run of hours.
+struct InterpreterLimits {
+  /// Bytes of all buffers `create` allocates: one per SSA value, padded
+  /// conv inputs, int64 accumulators, scratch and per-window tables.
+  int64_t maxBufferBytes = int64_t(1) << 29; // 512 MiB
+  /// Operations of one sample's run: multiply-accumulates of convs and
+  /// dense layers, window taps of pools, and one per element every other
+  /// step reads or writes.
+  int64_t maxOperationsPerSample = int64_t(1) << 30;
+};
 
 class Interpreter {
 public:
@@ -37,12 +53,17 @@ public:
     int64_t numElements = 0;
   };
 
+  /// Checked by `create`; see InterpreterLimits.
+  using Limits = InterpreterLimits;
+
   /// Prepares `@main` of `module` (or its only function). Emits a
   /// diagnostic naming the op and returns null if something cannot be
   /// interpreted (unsupported op, dynamic shape, requantization multiplier
-  /// out of range, ...).
-  static std::unique_ptr<Interpreter> create(mlir::ModuleOp module);
-  static std::unique_ptr<Interpreter> create(mlir::func::FuncOp func);
+  /// out of range, a limit exceeded, ...).
+  static std::unique_ptr<Interpreter> create(mlir::ModuleOp module,
+                                             const Limits &limits = {});
+  static std::unique_ptr<Interpreter> create(mlir::func::FuncOp func,
+                                             const Limits &limits = {});
 
   ~Interpreter();
   Interpreter(const Interpreter &) = delete;
@@ -59,6 +80,11 @@ public:
   /// integer outputs (stored integers, argmax indices), 0 for float results
   /// of float arithmetic (no step).
   llvm::ArrayRef<float> getOutputSteps() const;
+
+  /// What this model costs, as counted against Limits: the bytes of the
+  /// buffers `create` allocated, and the operations of one `run`.
+  int64_t getBufferBytes() const;
+  int64_t getOperationsPerSample() const;
 
   /// Runs one sample: `input` holds getInputSize() floats, `output`
   /// receives getOutputSize() floats (argmax indices and quantized results,

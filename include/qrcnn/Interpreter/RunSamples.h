@@ -26,7 +26,8 @@ class Interpreter;
 struct RunSamplesOptions {
   std::string inputPath;
   std::string outputPath;
-  /// Print samples per second to the report stream.
+  /// Print samples per second, and the golden model's operations per
+  /// sample and buffer bytes, to the report stream.
   bool reportThroughput = false;
   /// If set, write JSON here: the requantization mode, the sample count,
   /// the input and output shapes, and per output the quantization step of

@@ -28,7 +28,7 @@ import onnx
 from onnx import helper
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "models"))
-from onnx_util import (FLOAT, UINT8, INT8, INT32, INT4, f32, i64, tensor,  # noqa: E402
+from onnx_util import (FLOAT, UINT8, INT8, INT32, INT4, INT64, f32, i64, tensor,  # noqa: E402
                        vinfo, node, model, pack_int4)
 
 TIME_LIMIT_S = 60
@@ -251,6 +251,62 @@ func.func @main(%x: tensor<1x2x8xf32>) -> tensor<1x2x8xf32> {
 """
 
 
+MLIR_RECURRENT_LONG = """!in = !quant.uniform<u8<0:15>:f32, 0.5:0>
+!w = !quant.uniform<i4:f32, 0.25>
+func.func @main(%x: tensor<1x64x4096xf32>) -> tensor<1x64x4096xf32> {
+  %w = qnn.constant dense<1> : tensor<64x64x3xi4> : tensor<64x64x3x!w>
+  %q = qnn.quantize %x : tensor<1x64x4096xf32> -> tensor<1x64x4096x!in>
+  %r = qnn.recurrent_conv %q, %w {iterations = 65536 : i64, strides = array<i64: 1>, pads = array<i64: 1, 1>, dilations = array<i64: 1>}
+      : (tensor<1x64x4096x!in>, tensor<64x64x3x!w>) -> tensor<1x64x4096x!in>
+  %y = qnn.dequantize %r : tensor<1x64x4096x!in> -> tensor<1x64x4096xf32>
+  return %y : tensor<1x64x4096xf32>
+}
+"""
+
+
+def golden_cases():
+    """--run cases whose golden run would take too much memory or time
+    (id, what it is, model, expected words). The first three are readable
+    forms of what onnx-proto-fuzzer found (docs/reliability.md)."""
+    m = model([node("Transpose", ["x"], ["y"], "transpose_big")], "g",
+              [vinfo("x", FLOAT, [3, 1, 1961632, 21, 1])], [vinfo("y", FLOAT, None)])
+    yield ("golden-transpose-124M", "--run of a Transpose of 3x1x1961632x21x1 floats: 1.5 GB of buffers "
+           "(found by onnx-proto-fuzzer: out of memory)", m, ["node 'transpose_big'", "bytes"])
+    m = model([node("ArgMax", ["x"], ["y"], "argmax_big")], "g", [vinfo("x", FLOAT, [1, 5, 16709218])],
+              [vinfo("y", INT64, None)], opset=11)
+    yield ("golden-argmax-84M", "--run of an ArgMax over 1x5x16709218 floats (found by onnx-proto-fuzzer: "
+           "a time-out)", m, ["node 'argmax_big'", "bytes"])
+    m = model([node("QuantizeLinear", ["x", "x.scale", "x.zp"], ["x_q"], "x_quant"),
+               node("MatMulInteger", ["x_q", "w_q", "x.zp", "w.zp"], ["acc"], "matmulinteger"),
+               node("Cast", ["acc"], ["acc_f"], "cast", to=FLOAT),
+               node("Mul", ["acc_f", "scale"], ["y"], "rescale")], "g",
+              [vinfo("x", FLOAT, [13273124, 8])], [vinfo("y", FLOAT, None)],
+              [f32("x.scale", 0.0234375), tensor("x.zp", 128, np.uint8),
+               tensor("w_q", np.random.default_rng(3).integers(-8, 8, (8, 4)), np.int8),
+               tensor("w.zp", 0, np.int8), f32("scale", 0.001)])
+    yield ("golden-matmulinteger-13M-rows", "--run of a MatMulInteger on 13273124x8 inputs "
+           "(found by onnx-proto-fuzzer: a slow unit)", m, ["node 'x_quant'", "bytes"])
+    k = 4096
+    m = qdq_conv(w=np.ones((1, 1, k), np.int64), x_shape=(1, 1, 1 << 22))
+    m.graph.node[3].name = "conv_long"
+    yield ("golden-conv-2^34-macs", "--run of a QDQ Conv with a 4096-tap kernel over 2^22 samples "
+           "(2^34 multiply-accumulates; its buffers fit)", m, ["node 'conv_long'", "operations per sample"])
+    m = model([node("MaxPool", ["x"], ["y"], "pool_wide", kernel_shape=[1 << 20])], "g",
+              [vinfo("x", FLOAT, [1, 1, 1 << 21])], [vinfo("y", FLOAT, None)])
+    yield ("golden-maxpool-2^40-taps", "--run of a MaxPool window of 2^20 over 2^21 floats (2^40 window taps)",
+           m, ["node 'pool_wide'", "operations per sample"])
+    m = model([node("QuantizeLinear", ["x", "x.scale", "x.zp"], ["x_q"], "x_quant"),
+               node("DequantizeLinear", ["x_q", "x.scale", "x.zp"], ["x_dq"], "x_dequant"),
+               node("AveragePool", ["x_dq"], ["p"], "avg_huge", kernel_shape=[1 << 31], pads=[1 << 30, 1 << 30],
+                    count_include_pad=1),
+               node("QuantizeLinear", ["p", "x.scale", "x.zp"], ["p_q"], "p_quant"),
+               node("DequantizeLinear", ["p_q", "x.scale", "x.zp"], ["y"], "p_dequant")], "g",
+              [vinfo("x", FLOAT, [1, 1, 4])], [vinfo("y", FLOAT, None)],
+              [f32("x.scale", 0.5), tensor("x.zp", 128, np.uint8)])
+    yield ("golden-avgpool-window-2^31", "--run of a quantized AveragePool with a window of 2^31 on 4 values "
+           "(a table of one multiplier per window count: used to take 16 GiB and hang; the fused op carries the name of the QuantizeLinear after it)", m, ["node 'p_quant'", "average multipliers"])
+
+
 def run_cases(work):
     """(id, what it is, files {name: bytes}, qrcnnc args, expected words)."""
     two = struct.pack("<32f", *([0.5] * 32))
@@ -262,6 +318,18 @@ def run_cases(work):
            {"in.f32": two + two[:4]}, ["--run", "in.f32"], ["in.f32", "samples"])
     yield ("mlir-input-2^40", "qnn IR whose input has 2^40 elements, run with --run",
            {"model.mlir": MLIR_HUGE_INPUT.encode(), "in.f32": two}, ["model.mlir", "--run", "in.f32"], ["golden model", "argument #0"])
+
+
+
+def late_run_cases(work):
+    """Run cases of the golden model's budgets (after the recurrent rows, so
+    that the earlier rows keep their numbers)."""
+    for cid, what, m, words in golden_cases():
+        yield (cid, what, {"model.onnx": m.SerializeToString(), "in.f32": b""},
+               ["model.onnx", "--run", "in.f32"], words)
+    yield ("golden-recurrent-65536-steps", "--run of qnn IR with a recurrent conv of 65536 steps over 1x64x4096 "
+           "(3.3 * 10^12 multiply-accumulates)", {"model.mlir": MLIR_RECURRENT_LONG.encode(), "in.f32": b""},
+           ["model.mlir", "--run", "in.f32"], ["'qnn.recurrent_conv' op", "operations per sample"])
 
 
 def check(words, text):
@@ -300,22 +368,25 @@ def main():
     base = os.path.join(a.work, "run-model.onnx")
     with open(base, "wb") as f:
         f.write(qdq_conv().SerializeToString())
-    for cid, what, files, args, words in run_cases(a.work):
-        d = os.path.join(a.work, cid)
-        os.makedirs(d, exist_ok=True)
-        for name, data in files.items():
-            with open(os.path.join(d, name), "wb") as f:
-                f.write(data)
-        argv = [os.path.join(d, x) if x in files else x for x in args]
-        if not argv[0].endswith(".mlir"):
-            argv = [base] + argv
-        cases.append((cid, what, argv + ["-o", os.path.join(d, "out.f32")], words, argv[0]))
+    def add_run_cases(generated):
+        for cid, what, files, args, words in generated:
+            d = os.path.join(a.work, cid)
+            os.makedirs(d, exist_ok=True)
+            for name, data in files.items():
+                with open(os.path.join(d, name), "wb") as f:
+                    f.write(data)
+            argv = [os.path.join(d, x) if x in files else x for x in args]
+            if not argv[0].endswith((".mlir", ".onnx")):
+                argv = [base] + argv
+            cases.append((cid, what, argv + ["-o", os.path.join(d, "out.f32")], words, argv[0]))
+    add_run_cases(run_cases(a.work))
     for it, label in [(1 << 40, "2^40"), (-3, "-3")]:
         cid = "recurrent-iterations-" + label
         path = os.path.join(a.work, cid + ".mlir")
         with open(path, "w") as f:
             f.write(MLIR_RECURRENT.replace("ITER", str(it)))
         cases.append((cid, "qnn.recurrent_conv with iterations = %s" % label, [path, "-o", path + ".out"], ["iterations"], path))
+    add_run_cases(late_run_cases(a.work))
 
     rows, problems = [], []
     for cid, what, argv, words, model_path in cases:
