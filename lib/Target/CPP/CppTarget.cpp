@@ -67,12 +67,16 @@ void qrcnn::cpp::buildCppPipeline(OpPassManager &pm,
   lowering.narrowRequantize = true;
   lowering.stageMultiple = kRowBlock;
   pm.addPass(qnn::createLowerToLoops(lowering));
-  pm.addPass(createCpuReorderConvLoops());
+  CpuReorderConvLoopsOptions reorder;
+  reorder.channelBlock = options.channelBlock;
+  pm.addPass(createCpuReorderConvLoops(reorder));
   pm.addPass(createCanonicalizerPass());
   // The position range of a tap depends on the tap only: out of the
   // channel loop with it.
   pm.addPass(createLoopInvariantCodeMotionPass());
-  pm.addPass(createCpuPackWeights());
+  CpuPackWeightsOptions pack;
+  pack.unpackReread = options.unpackReread;
+  pm.addPass(createCpuPackWeights(pack));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createCpuWorkspaceArguments());
@@ -441,16 +445,36 @@ public:
   }
   OutputKind getOutputKind() const override { return OutputKind::Folder; }
 
+  void addOptions(CLI::App &group) override {
+    group.add_option("--unpack-weights", unpackWeights,
+                     "4-bit weights read on every iteration of a recurrent "
+                     "conv: once (unpacked into RAM once per inference, "
+                     "faster; default) or per-use (unpacked where read, no "
+                     "extra RAM: for microcontrollers)")
+        ->check(CLI::IsMember({"once", "per-use"}));
+    group.add_option("--channel-block", channelBlock,
+                     "Output channels of a conv accumulated together (more "
+                     "rows of accumulators in RAM, each input load shared; "
+                     "default 4, 1 = one at a time)")
+        ->check(CLI::Range(1, 16));
+  }
+
   void buildPipeline(OpPassManager &pm,
                      const EmitContext &context) const override {
     cpp::CppPipelineOptions options;
     options.name = context.name;
+    options.unpackReread = unpackWeights == "once";
+    options.channelBlock = channelBlock;
     cpp::buildCppPipeline(pm, options);
   }
 
   void registerPasses() const override { cpp::registerCppTargetPasses(); }
 
   LogicalResult emit(ModuleOp module, const EmitContext &context) override;
+
+private:
+  std::string unpackWeights = "once";
+  int64_t channelBlock = 4;
 };
 
 LogicalResult CppTarget::emit(ModuleOp module, const EmitContext &context) {

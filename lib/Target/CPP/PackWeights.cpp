@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Quant/QuantTypes.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/SymbolTable.h"
 
 namespace qrcnn::cpp {
@@ -73,12 +74,89 @@ Value buildUnpack(OpBuilder &b, Location loc, Value packed, Value linear,
       loc, b.create<arith::XOrIOp>(loc, nibble, i8(8)), i8(8));
 }
 
+/// Whether `v` is computed from `root` (through op operands, not regions).
+bool isComputedFrom(Value v, Value root, DenseSet<Value> &seen) {
+  if (v == root)
+    return true;
+  if (!seen.insert(v).second)
+    return false;
+  Operation *def = v.getDefiningOp();
+  if (!def)
+    return false;
+  return llvm::any_of(def->getOperands(), [&](Value operand) {
+    return isComputedFrom(operand, root, seen);
+  });
+}
+
+/// Whether `load` reads the same elements again on another iteration of an
+/// enclosing loop: a loop whose induction variable none of its indices use
+/// (the weights of a recurrent conv, read on every iteration).
+bool isReread(memref::LoadOp load) {
+  for (auto loop = load->getParentOfType<scf::ForOp>(); loop;
+       loop = loop->getParentOfType<scf::ForOp>()) {
+    DenseSet<Value> seen;
+    if (llvm::none_of(load.getIndices(), [&](Value index) {
+          return isComputedFrom(index, loop.getInductionVar(), seen);
+        }))
+      return true;
+  }
+  return false;
+}
+
+/// At the start of `func`: scratch[i] = unpacked value i of `packed`
+/// (`count` values), one pass over the bytes writing both nibbles.
+void buildUnpackLoop(func::FuncOp func, memref::GlobalOp packed,
+                     memref::GlobalOp scratch, int64_t count, bool isSigned) {
+  Location loc = packed.getLoc();
+  OpBuilder b = OpBuilder::atBlockBegin(&func.getBody().front());
+  Value from = b.create<memref::GetGlobalOp>(loc, packed.getType(),
+                                             packed.getSymName());
+  Value to = b.create<memref::GetGlobalOp>(loc, scratch.getType(),
+                                           scratch.getSymName());
+  auto index = [&](OpBuilder &ib, int64_t v) {
+    return ib.create<arith::ConstantIndexOp>(loc, v).getResult();
+  };
+  auto i8 = [&](OpBuilder &ib, int64_t v) {
+    return ib.create<arith::ConstantIntOp>(loc, v, 8).getResult();
+  };
+  auto extend = [&](OpBuilder &ib, Value nibble) {
+    if (!isSigned)
+      return nibble;
+    return ib.create<arith::SubIOp>(
+                 loc, ib.create<arith::XOrIOp>(loc, nibble, i8(ib, 8)),
+                 i8(ib, 8))
+        .getResult();
+  };
+  auto loop = b.create<scf::ForOp>(loc, index(b, 0), index(b, count / 2),
+                                   index(b, 1));
+  {
+    OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
+    Value j = loop.getInductionVar();
+    Value byte = lb.create<memref::LoadOp>(loc, from, j);
+    Value low = extend(lb, lb.create<arith::AndIOp>(loc, byte, i8(lb, 15)));
+    Value high = extend(lb, lb.create<arith::ShRUIOp>(loc, byte, i8(lb, 4)));
+    Value even = lb.create<arith::MulIOp>(loc, j, index(lb, 2));
+    lb.create<memref::StoreOp>(loc, low, to, even);
+    lb.create<memref::StoreOp>(
+        loc, high, to,
+        ValueRange{lb.create<arith::AddIOp>(loc, even, index(lb, 1))});
+  }
+  if (count % 2) {
+    Value byte = b.create<memref::LoadOp>(loc, from, index(b, count / 2));
+    Value low = extend(b, b.create<arith::AndIOp>(loc, byte, i8(b, 15)));
+    b.create<memref::StoreOp>(loc, low, to, index(b, count - 1));
+  }
+}
+
 } // namespace
 
 LogicalResult qrcnn::cpp::packInt4Globals(ModuleOp module,
                                           int64_t *packedGlobals,
-                                          int64_t *savedBytes) {
-  int64_t packedCount = 0, saved = 0;
+                                          int64_t *savedBytes,
+                                          bool unpackReread,
+                                          int64_t *scratchBytes) {
+  int64_t packedCount = 0, saved = 0, scratchTotal = 0;
+  SymbolTable symbols(module);
   DenseMap<StringAttr, SmallVector<memref::GetGlobalOp>> uses;
   module.walk([&](memref::GetGlobalOp get) {
     uses[get.getNameAttr().getAttr()].push_back(get);
@@ -118,6 +196,32 @@ LogicalResult qrcnn::cpp::packInt4Globals(ModuleOp module,
                     IntegerAttr::get(IntegerType::get(module.getContext(), 64),
                                      values.size()));
 
+    // Weights read again and again (a recurrent conv's, on every
+    // iteration) are unpacked once per inference into a scratch buffer
+    // (mutable: activation memory) that their loads then read.
+    memref::GlobalOp scratch;
+    if (unpackReread &&
+        llvm::any_of(globalUses, [](memref::GetGlobalOp get) {
+          return llvm::any_of(get->getUsers(), [](Operation *user) {
+            return isReread(cast<memref::LoadOp>(user));
+          });
+        })) {
+      OpBuilder mb(global);
+      scratch = mb.create<memref::GlobalOp>(
+          global.getLoc(), (global.getSymName() + "_unpacked").str(),
+          mb.getStringAttr("private"),
+          MemRefType::get({static_cast<int64_t>(values.size())},
+                          mb.getI8Type()),
+          mb.getUnitAttr(), /*constant=*/false, /*alignment=*/nullptr);
+      symbols.insert(scratch);
+      SetVector<func::FuncOp> readers;
+      for (memref::GetGlobalOp get : globalUses)
+        readers.insert(get->getParentOfType<func::FuncOp>());
+      for (func::FuncOp func : readers)
+        buildUnpackLoop(func, global, scratch, values.size(), q.isSigned());
+      scratchTotal += values.size();
+    }
+
     ArrayRef<int64_t> shape = type.getShape();
     for (memref::GetGlobalOp get : globalUses) {
       get.getResult().setType(packedType);
@@ -140,7 +244,15 @@ LogicalResult qrcnn::cpp::packInt4Globals(ModuleOp module,
         }
         if (!linear) // a 0-D global
           linear = b.create<arith::ConstantIndexOp>(loc, 0);
-        Value value = buildUnpack(b, loc, get.getResult(), linear, q.isSigned());
+        Value value;
+        if (scratch)
+          value = b.create<memref::LoadOp>(
+              loc,
+              b.create<memref::GetGlobalOp>(loc, scratch.getType(),
+                                            scratch.getSymName()),
+              linear);
+        else
+          value = buildUnpack(b, loc, get.getResult(), linear, q.isSigned());
         load.getResult().replaceAllUsesWith(value);
         load.erase();
       }
@@ -149,6 +261,17 @@ LogicalResult qrcnn::cpp::packInt4Globals(ModuleOp module,
     saved += static_cast<int64_t>(values.size() - bytes.size());
   }
 
+  // Scratch buffers are activation memory of the integer entry.
+  if (scratchTotal)
+    module.walk([&](func::FuncOp func) {
+      if (auto arena = func->getAttrOfType<IntegerAttr>(
+              qrcnn::qnn::kArenaBytesAttrName))
+        func->setAttr(qrcnn::qnn::kArenaBytesAttrName,
+                      IntegerAttr::get(arena.getType(),
+                                       arena.getInt() + scratchTotal));
+    });
+  if (scratchBytes)
+    *scratchBytes = scratchTotal;
   // The integer entry reports its constant bytes as stored.
   if (saved)
     module.walk([&](func::FuncOp func) {
@@ -167,12 +290,15 @@ LogicalResult qrcnn::cpp::packInt4Globals(ModuleOp module,
 namespace {
 struct CpuPackWeightsPass
     : public qrcnn::cpp::impl::CpuPackWeightsBase<CpuPackWeightsPass> {
+  using CpuPackWeightsBase::CpuPackWeightsBase;
   void runOnOperation() override {
-    int64_t packed = 0, saved = 0;
-    if (failed(qrcnn::cpp::packInt4Globals(getOperation(), &packed, &saved)))
+    int64_t packed = 0, saved = 0, scratch = 0;
+    if (failed(qrcnn::cpp::packInt4Globals(getOperation(), &packed, &saved,
+                                           unpackReread, &scratch)))
       return signalPassFailure();
     numPackedGlobals += packed;
     numSavedBytes += saved;
+    numScratchBytes += scratch;
   }
 };
 } // namespace

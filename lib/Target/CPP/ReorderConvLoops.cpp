@@ -135,6 +135,10 @@ struct ConvNest {
   /// `qnn.overcompute` of the position loop: the row may be computed in
   /// whole blocks of this many positions (0: exactly).
   int64_t overcompute = 0;
+  /// Output channels accumulated together (see chooseChannelBlock): rows
+  /// `block` apart by `maxRow` positions, each input tap loaded once for
+  /// all of them.
+  int64_t block = 1;
 };
 
 /// Whether `v` depends on `root` through ops inside `scope`.
@@ -567,6 +571,60 @@ bool isZeroWhenFalse(Value x, Value mask, Operation *scope) {
   return zero;
 }
 
+/// The innermost reduction loop when it is jammed into the position loop:
+/// a constant trip count of 1..kMaxJammedTaps (the kernel taps).
+scf::ForOp getJammedLoop(ReductionNest red) {
+  scf::ForOp jam = red.inner();
+  std::optional<int64_t> taps = getMaxTripCount(jam);
+  if (!taps || taps != getConstantIndex(jam.getUpperBound()) || *taps < 1 ||
+      *taps > kMaxJammedTaps)
+    return nullptr;
+  return jam;
+}
+
+/// How many output channels to accumulate together, at most `requested`:
+/// the largest divisor of the (constant) channel count, when the input
+/// taps and the reduction bounds do not depend on the channel (so one
+/// loaded tap serves every channel of the block) and there is more than
+/// one pass over the row per channel (input channels; with one pass the
+/// extra rows only cost memory).
+int64_t chooseChannelBlock(ConvNest conv, int64_t requested) {
+  if (requested <= 1)
+    return 1;
+  std::optional<int64_t> channels = getMaxTripCount(conv.coLoop);
+  if (!channels || channels != getConstantIndex(conv.coLoop.getUpperBound()))
+    return 1;
+  ReductionNest &red = conv.reduction;
+  scf::ForOp jam = getJammedLoop(red);
+  int64_t passes = 1;
+  for (scf::ForOp loop : red.loops) {
+    if (loop == jam)
+      break;
+    std::optional<int64_t> trips = getMaxTripCount(loop);
+    passes *= trips ? *trips : 2;
+  }
+  if (passes < 2)
+    return 1;
+  Value co = conv.coLoop.getInductionVar();
+  DenseMap<Value, bool> memo;
+  for (scf::ForOp loop : red.loops)
+    for (Value bound :
+         {loop.getLowerBound(), loop.getUpperBound(), loop.getStep()})
+      if (dependsOn(bound, co, conv.tLoop, memo))
+        return 1;
+  // (dependsOn's memo is per root.)
+  DenseMap<Value, bool> positionMemo;
+  Value x = red.product.getLhs();
+  if (!dependsOn(x, conv.position, conv.tLoop, positionMemo))
+    x = red.product.getRhs();
+  if (dependsOn(x, co, conv.tLoop, memo))
+    return 1;
+  for (int64_t block = std::min(requested, *channels); block > 1; --block)
+    if (*channels % block == 0)
+      return block;
+  return 1;
+}
+
 /// The rewrite of one nest (see the file comment and Passes.td).
 LogicalResult rewriteConvNest(ConvNest &conv, Value row) {
   scf::ForOp tLoop = conv.tLoop, coLoop = conv.coLoop;
@@ -626,23 +684,48 @@ LogicalResult rewriteConvNest(ConvNest &conv, Value row) {
                                       inner.getInductionVar()));
   };
 
+  // Channels in blocks of conv.block (lower bound 0, a divisor of the
+  // count): channel co0 + c accumulates in row c, at c * maxRow.
+  const int64_t channelBlock = conv.block;
+  Value coStep = channelBlock > 1
+                     ? b.create<arith::ConstantIndexOp>(loc, channelBlock)
+                     : coLoop.getStep();
   auto newCo = b.create<scf::ForOp>(loc, coLoop.getLowerBound(),
-                                    coLoop.getUpperBound(), coLoop.getStep());
+                                    coLoop.getUpperBound(), coStep);
   b.setInsertionPointToStart(newCo.getBody());
   IRMapping phase1;
   phase1.map(coLoop.getInductionVar(), newCo.getInductionVar());
+  SmallVector<Value> channels = {newCo.getInductionVar()};
+  for (int64_t c = 1; c < channelBlock; ++c)
+    channels.push_back(b.create<arith::AddIOp>(
+        loc, newCo.getInductionVar(),
+        b.create<arith::ConstantIndexOp>(loc, c)));
+  auto rowIndex = [&](OpBuilder &ib, int64_t c, Value tc) -> Value {
+    if (c == 0)
+      return tc;
+    return ib.create<arith::AddIOp>(
+        loc, tc, ib.create<arith::ConstantIndexOp>(loc, c * conv.maxRow));
+  };
 
   // Row initialization with the reduction's initial value (the bias).
-  FailureOr<Value> init =
-      materialize(b, red.outer().getInitArgs()[0], tLoop, phase1);
-  if (failed(init))
-    return failure();
-  Value rowInit = *init;
-  if (conv.rowType != conv.accType)
-    rowInit = b.create<arith::TruncIOp>(loc, conv.rowType, rowInit);
+  SmallVector<Value> rowInits;
+  for (Value channel : channels) {
+    IRMapping initMap = phase1;
+    initMap.map(coLoop.getInductionVar(), channel);
+    FailureOr<Value> init =
+        materialize(b, red.outer().getInitArgs()[0], tLoop, initMap);
+    if (failed(init))
+      return failure();
+    Value rowInit = *init;
+    if (conv.rowType != conv.accType)
+      rowInit = b.create<arith::TruncIOp>(loc, conv.rowType, rowInit);
+    rowInits.push_back(rowInit);
+  }
   buildRowLoop(b, zero, rowLength, static_cast<bool>(block),
                [&](OpBuilder &ib, Value tc) {
-                 ib.create<memref::StoreOp>(loc, rowInit, row, tc);
+                 for (auto [c, rowInit] : llvm::enumerate(rowInits))
+                   ib.create<memref::StoreOp>(loc, rowInit, row,
+                                              rowIndex(ib, c, tc));
                });
 
   // The reduction loops without iter_args, the position loop innermost.
@@ -659,11 +742,9 @@ LogicalResult rewriteConvNest(ConvNest &conv, Value row) {
     return failure();
   bool xIsLhs = red.product.getLhs() == x;
 
-  scf::ForOp jam = red.inner();
-  std::optional<int64_t> taps = getMaxTripCount(jam);
-  if (!taps || taps != getConstantIndex(jam.getUpperBound()) || *taps < 1 ||
-      *taps > kMaxJammedTaps)
-    jam = nullptr;
+  scf::ForOp jam = getJammedLoop(red);
+  std::optional<int64_t> taps =
+      jam ? getConstantIndex(jam.getUpperBound()) : std::nullopt;
   for (scf::ForOp loop : red.loops) {
     if (loop == jam)
       break;
@@ -687,12 +768,17 @@ LogicalResult rewriteConvNest(ConvNest &conv, Value row) {
   } else {
     tapMaps.push_back(phase1);
   }
-  SmallVector<Value> weights;
-  for (IRMapping &map : tapMaps) {
-    FailureOr<Value> weight = materialize(b, w, scope, map);
-    if (failed(weight))
-      return failure();
-    weights.push_back(*weight);
+  // weights[c][k]: channel co0 + c, tap k.
+  SmallVector<SmallVector<Value>> weights(channelBlock);
+  for (auto [c, channel] : llvm::enumerate(channels)) {
+    for (IRMapping &map : tapMaps) {
+      IRMapping weightMap = map;
+      weightMap.map(coLoop.getInductionVar(), channel);
+      FailureOr<Value> weight = materialize(b, w, scope, weightMap);
+      if (failed(weight))
+        return failure();
+      weights[c].push_back(*weight);
+    }
   }
 
   // Taps in the padding: `cmpi ult, stride * position + offset, extent`
@@ -775,9 +861,15 @@ LogicalResult rewriteConvNest(ConvNest &conv, Value row) {
     return result;
   };
   emitPosition = [&](OpBuilder &xb, Value tc, bool guarded) -> LogicalResult {
-    Value sum = xb.create<memref::LoadOp>(loc, row, tc);
+    SmallVector<Value> indices, sums;
+    for (int64_t c = 0; c < channelBlock; ++c) {
+      indices.push_back(rowIndex(xb, c, tc));
+      sums.push_back(xb.create<memref::LoadOp>(loc, row, indices.back()));
+    }
+    // The taps once, for every channel of the block.
     Value inside = xb.create<arith::ConstantIntOp>(loc, 1, 1);
-    for (auto [map, weight] : llvm::zip(tapMaps, weights)) {
+    SmallVector<Value> tapValues;
+    for (IRMapping &map : tapMaps) {
       IRMapping tapMap = map;
       tapMap.map(conv.position, tc);
       if (!guarded)
@@ -786,16 +878,22 @@ LogicalResult rewriteConvNest(ConvNest &conv, Value row) {
       FailureOr<Value> tap = materialize(xb, x, scope, tapMap);
       if (failed(tap))
         return failure();
-      Value product = xIsLhs ? xb.create<arith::MulIOp>(loc, *tap, weight)
-                             : xb.create<arith::MulIOp>(loc, weight, *tap);
-      // The product stays in the reduction's type (a narrower multiply
-      // would be promoted to C's int and could overflow it); only the sum
-      // narrows.
-      if (conv.rowType != conv.accType)
-        product = xb.create<arith::TruncIOp>(loc, conv.rowType, product);
-      sum = xb.create<arith::AddIOp>(loc, sum, product);
+      tapValues.push_back(*tap);
     }
-    xb.create<memref::StoreOp>(loc, sum, row, tc);
+    for (int64_t c = 0; c < channelBlock; ++c) {
+      Value sum = sums[c];
+      for (auto [tap, weight] : llvm::zip(tapValues, weights[c])) {
+        Value product = xIsLhs ? xb.create<arith::MulIOp>(loc, tap, weight)
+                               : xb.create<arith::MulIOp>(loc, weight, tap);
+        // The product stays in the reduction's type (a narrower multiply
+        // would be promoted to C's int and could overflow it); only the
+        // sum narrows.
+        if (conv.rowType != conv.accType)
+          product = xb.create<arith::TruncIOp>(loc, conv.rowType, product);
+        sum = xb.create<arith::AddIOp>(loc, sum, product);
+      }
+      xb.create<memref::StoreOp>(loc, sum, row, indices[c]);
+    }
     return success();
   };
   if (!rangedMasks.empty() && failed(emitPositions(zero, lo, /*guarded=*/true)))
@@ -807,22 +905,43 @@ LogicalResult rewriteConvNest(ConvNest &conv, Value row) {
     return failure();
 
   // The tail per position, reading the row instead of reducing.
+  // A blocked channel co reads its row at (co % block) * maxRow.
   {
     OpBuilder rb(red.outer());
-    Value fromRow = rb.create<memref::LoadOp>(loc, row, conv.position);
+    Value index = conv.position;
+    if (channelBlock > 1)
+      index = rb.create<arith::AddIOp>(
+          loc,
+          rb.create<arith::MulIOp>(
+              loc,
+              rb.create<arith::RemSIOp>(
+                  loc, coLoop.getInductionVar(),
+                  rb.create<arith::ConstantIndexOp>(loc, channelBlock)),
+              rb.create<arith::ConstantIndexOp>(loc, conv.maxRow)),
+          index);
+    Value fromRow = rb.create<memref::LoadOp>(loc, row, index);
     if (conv.rowType != conv.accType)
       fromRow = rb.create<arith::ExtSIOp>(loc, conv.accType, fromRow);
     red.outer().getResult(0).replaceAllUsesWith(fromRow);
     red.outer().erase();
   }
   b.setInsertionPoint(newCo.getBody()->getTerminator());
+  // The tail once per channel of the block.
+  Value tailChannel = newCo.getInductionVar();
+  if (channelBlock > 1) {
+    auto cLoop = b.create<scf::ForOp>(
+        loc, zero, b.create<arith::ConstantIndexOp>(loc, channelBlock), one);
+    b.setInsertionPointToStart(cLoop.getBody());
+    tailChannel = b.create<arith::AddIOp>(loc, newCo.getInductionVar(),
+                                          cLoop.getInductionVar());
+  }
   auto newT = b.create<scf::ForOp>(loc, tLoop.getLowerBound(),
                                    tLoop.getUpperBound(), tLoop.getStep());
   newT->setDiscardableAttrs(tLoop->getDiscardableAttrDictionary());
   {
     OpBuilder tb = OpBuilder::atBlockBegin(newT.getBody());
     IRMapping phase2;
-    phase2.map(coLoop.getInductionVar(), newCo.getInductionVar());
+    phase2.map(coLoop.getInductionVar(), tailChannel);
     phase2.map(t, newT.getInductionVar());
     for (Operation &op : coLoop.getBody()->without_terminator())
       tb.clone(op, phase2);
@@ -847,19 +966,25 @@ LogicalResult rewriteConvNest(ConvNest &conv, Value row) {
 
 } // namespace
 
-LogicalResult qrcnn::cpp::reorderConvLoops(ModuleOp module, int64_t *reordered,
+LogicalResult qrcnn::cpp::reorderConvLoops(ModuleOp module,
+                                           int64_t channelBlock,
+                                           int64_t *reordered,
                                            int64_t *rowBytes) {
   SmallVector<ConvNest> convs;
   module.walk([&](scf::ForOp loop) {
-    if (std::optional<ConvNest> conv = matchConvNest(loop))
+    if (std::optional<ConvNest> conv = matchConvNest(loop)) {
+      conv->block = chooseChannelBlock(*conv, channelBlock);
       convs.push_back(*conv);
+    }
   });
   int64_t count = 0, bytes = 0;
   if (!convs.empty()) {
-    // One static row per accumulator type, sized for the longest.
+    // One static buffer of rows per accumulator type, sized for the
+    // largest block of rows.
     llvm::MapVector<Type, int64_t> rowSizes;
     for (const ConvNest &conv : convs)
-      rowSizes[conv.rowType] = std::max(rowSizes[conv.rowType], conv.maxRow);
+      rowSizes[conv.rowType] =
+          std::max(rowSizes[conv.rowType], conv.block * conv.maxRow);
     SymbolTable symbols(module);
     OpBuilder mb = OpBuilder::atBlockBegin(module.getBody());
     llvm::DenseMap<Type, memref::GlobalOp> rows;
@@ -905,10 +1030,11 @@ namespace {
 struct CpuReorderConvLoopsPass
     : public qrcnn::cpp::impl::CpuReorderConvLoopsBase<
           CpuReorderConvLoopsPass> {
+  using CpuReorderConvLoopsBase::CpuReorderConvLoopsBase;
   void runOnOperation() override {
     int64_t reordered = 0, rowBytes = 0;
-    if (failed(qrcnn::cpp::reorderConvLoops(getOperation(), &reordered,
-                                            &rowBytes)))
+    if (failed(qrcnn::cpp::reorderConvLoops(getOperation(), channelBlock,
+                                            &reordered, &rowBytes)))
       return signalPassFailure();
     numReordered += reordered;
     numRowBytes += rowBytes;

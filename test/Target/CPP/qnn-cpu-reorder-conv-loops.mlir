@@ -1,5 +1,6 @@
 // RUN: qrcnn-opt %s -split-input-file --qnn-pipeline --qnn-lower-to-loops --qnn-cpu-reorder-conv-loops --canonicalize | FileCheck %s
 // RUN: qrcnn-opt %s -split-input-file --qnn-pipeline --qnn-lower-to-loops="stage-multiple=8 pool-before-requantize=true" --qnn-cpu-reorder-conv-loops --canonicalize | FileCheck %s --check-prefix=STAGED
+// RUN: qrcnn-opt %s -split-input-file --qnn-pipeline --qnn-lower-to-loops --qnn-cpu-reorder-conv-loops=channel-block=4 --canonicalize | FileCheck %s --check-prefix=BLOCK
 // Correctness (bit-identical outputs for these and every test model) is
 // checked by models.test; here the shape of the loops.
 
@@ -37,7 +38,9 @@
 // CHECK-NOT:   arith.cmpi
 // CHECK:       %[[A:.*]] = memref.load %[[ROW]][%[[T]]]
 // CHECK-COUNT-3: memref.load %arg0[%c0, %[[CI]], %{{.*}}]
-// CHECK:       %[[S:.*]] = arith.addi %{{.*}}, %{{.*}} : i16
+// CHECK:       %[[S0:.*]] = arith.addi %[[A]], %{{.*}} : i16
+// CHECK:       %[[S1:.*]] = arith.addi %[[S0]], %{{.*}} : i16
+// CHECK:       %[[S:.*]] = arith.addi %[[S1]], %{{.*}} : i16
 // CHECK:       memref.store %[[S]], %[[ROW]][%[[T]]]
 // CHECK:     }
 // The tail (requantization, pool) per pooled position reads the row; the
@@ -48,6 +51,50 @@
 // CHECK:     arith.extsi %{{.*}} : i16 to i64
 // CHECK-NOT: scf.for
 // CHECK:     memref.load %[[ROW]]
+// channel-block=4: the 3 output channels (3 = the largest divisor of 3 up
+// to 4) accumulate together in three rows of 10 (the channel loop, one
+// block, folds away). Each input tap is loaded once per position for all
+// three channels.
+// BLOCK-LABEL: memref.global "private" @acc_row_i16 : memref<30xi16>
+// BLOCK-LABEL: func.func @conv1d_int
+// BLOCK-DAG: %[[ROW:.*]] = memref.get_global @acc_row_i16
+// BLOCK:     scf.for %[[I:.*]] = %c0 to %c10 step %c1 {
+// BLOCK:       memref.store %{{.*}}, %[[ROW]][%[[I]]]
+// BLOCK:       %[[I1:.*]] = arith.addi %[[I]], %c10 : index
+// BLOCK:       memref.store %{{.*}}, %[[ROW]][%[[I1]]]
+// BLOCK:       %[[I2:.*]] = arith.addi %[[I]], %c20 : index
+// BLOCK:       memref.store %{{.*}}, %[[ROW]][%[[I2]]]
+// BLOCK:     scf.for %[[CI:.*]] = %c0 to %c2 step %c1 {
+// Nine weights: three channels by three taps.
+// BLOCK-COUNT-9: memref.load %{{.*}}[%{{.*}}, %[[CI]], %{{.*}}] : memref<3x2x3xi8>
+// BLOCK:       scf.for %[[T:.*]] = %c1 to %c10 step %c1 {
+// BLOCK:         %[[A0:.*]] = memref.load %[[ROW]][%[[T]]]
+// BLOCK:         %[[T1:.*]] = arith.addi %[[T]], %c10 : index
+// BLOCK:         %[[A1:.*]] = memref.load %[[ROW]][%[[T1]]]
+// BLOCK:         %[[T2:.*]] = arith.addi %[[T]], %c20 : index
+// BLOCK:         %[[A2:.*]] = memref.load %[[ROW]][%[[T2]]]
+// BLOCK-COUNT-3: memref.load %arg0[%c0, %[[CI]], %{{.*}}]
+// BLOCK-NOT:     memref.load %arg0
+// BLOCK:         arith.addi %[[A0]], %{{.*}} : i16
+// BLOCK:         memref.store %{{.*}}, %[[ROW]][%[[T]]]
+// BLOCK:         arith.addi %[[A1]], %{{.*}} : i16
+// BLOCK:         memref.store %{{.*}}, %[[ROW]][%[[T1]]]
+// BLOCK:         arith.addi %[[A2]], %{{.*}} : i16
+// BLOCK:         memref.store %{{.*}}, %[[ROW]][%[[T2]]]
+// BLOCK:       }
+// The tail per channel of the block reads its row at (co % 3) * 10.
+// BLOCK:     scf.for %[[CO:.*]] = %c0 to %c3 step %c1 {
+// BLOCK:       scf.for %{{.*}} = %c0 to %c5 step %c1 {
+// BLOCK:         %[[R:.*]] = arith.remsi %[[CO]], %c3 : index
+// BLOCK:         %[[BASE:.*]] = arith.muli %[[R]], %c10 : index
+// BLOCK:         %[[AT:.*]] = arith.addi %[[BASE]], %{{.*}} : index
+// BLOCK:         memref.load %[[ROW]][%[[AT]]]
+// A recurrent conv of 4 channels: blocks of 4, rows of 16.
+// BLOCK-LABEL: memref.global "private" @acc_row_i16 : memref<64xi16>
+// The 2-D conv has one input channel (one pass over its row per channel):
+// not blocked, one row.
+// BLOCK-LABEL: memref.global "private" @acc_row_i16 : memref<4xi16>
+
 // Staged input (qnn-lower-to-loops stage-multiple=8): the input is copied
 // once, padding as zero points (-128 is 128 in the i8 container), into a
 // buffer of (16 - 1) * 2 + 2 * 2 + 1 = 35 cells per channel: enough for

@@ -31,14 +31,21 @@ constexpr llvm::StringLiteral kWorkspaceAttrName = "qnn.workspace";
 constexpr llvm::StringLiteral kPackedInt4AttrName = "qnn.packed_int4";
 
 /// qnn-cpu-pack-weights: packs 4-bit constant globals two per byte and
-/// rewrites their loads. Returns the bytes saved through `savedBytes`.
+/// rewrites their loads; with `unpackReread` (its unpack-reread option),
+/// globals read on every iteration of an enclosing loop are unpacked once
+/// into an i8 scratch global. Returns the bytes saved through `savedBytes`
+/// and the scratch bytes through `scratchBytes`.
 mlir::LogicalResult packInt4Globals(mlir::ModuleOp module,
                                     int64_t *packedGlobals = nullptr,
-                                    int64_t *savedBytes = nullptr);
+                                    int64_t *savedBytes = nullptr,
+                                    bool unpackReread = false,
+                                    int64_t *scratchBytes = nullptr);
 
-/// qnn-cpu-reorder-conv-loops: see Passes.td. Returns the number of nests
-/// reordered and the bytes of accumulator rows added.
+/// qnn-cpu-reorder-conv-loops: see Passes.td (`channelBlock` is its
+/// channel-block option). Returns the number of nests reordered and the
+/// bytes of accumulator rows added.
 mlir::LogicalResult reorderConvLoops(mlir::ModuleOp module,
+                                     int64_t channelBlock = 1,
                                      int64_t *reordered = nullptr,
                                      int64_t *rowBytes = nullptr);
 
@@ -58,6 +65,12 @@ std::string getIntEntryName(llvm::StringRef name);
 
 struct CppPipelineOptions {
   std::string name = "model";
+  /// Output channels of a conv accumulated together
+  /// (qnn-cpu-reorder-conv-loops channel-block).
+  int64_t channelBlock = 4;
+  /// Unpack re-read 4-bit weights once per inference into RAM
+  /// (qnn-cpu-pack-weights unpack-reread).
+  bool unpackReread = true;
 };
 
 /// qnn-lower-to-loops, the CPU loop passes and the conversion to EmitC:

@@ -33,12 +33,28 @@ def CpuPackWeights : Pass<"qnn-cpu-pack-weights", "::mlir::ModuleOp"> {
     The global keeps `qnn.quant_type` and gets `qnn.packed_int4`; the
     integer entry's `qnn.constant_bytes` shrinks accordingly. A global used
     other than through loads stays unpacked.
+
+    With `unpack-reread`, a packed global that some load reads again on
+    every iteration of an enclosing loop (no index of the load uses that
+    loop's induction variable: a recurrent conv's weights, read once per
+    iteration) is unpacked once at the start of each function that reads
+    it, one pass over its bytes, into a mutable `memref<N x i8>` global
+    `<name>_unpacked`, and every load reads that instead. The constant
+    stays packed (flash); the scratch is activation memory (the entry's
+    `qnn.arena_bytes` grows by N).
   }];
+  let options = [
+    Option<"unpackReread", "unpack-reread", "bool", "false",
+           "Unpack re-read globals once into an i8 scratch global">,
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
-                           "::mlir::memref::MemRefDialect"];
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
   let statistics = [
     Statistic<"numPackedGlobals", "packed-globals", "Globals packed">,
     Statistic<"numSavedBytes", "saved-bytes", "Bytes saved by packing">,
+    Statistic<"numScratchBytes", "scratch-bytes",
+              "Bytes of scratch for weights unpacked once">,
   ];
 }
 
@@ -84,7 +100,26 @@ def CpuReorderConvLoops : Pass<"qnn-cpu-reorder-conv-loops", "::mlir::ModuleOp">
     position value (a 2-D conv is reordered around its two innermost
     parallel loops); nests of another shape (dense layers) are left as
     they are.
+
+    With `channel-block=N` (N > 1), output channels are accumulated N at a
+    time when the channel count is a constant (the block is its largest
+    divisor up to N), the taps do not depend on the output channel and a
+    channel makes more than one pass over its row (several input channels):
+
+        for co0 in [0, C) step B:
+          for tc: row[c*R + tc] = bias[co0 + c]          (c < B)
+          for ci:
+            w_{c,k} = weight[co0 + c, ci, k]
+            for tc: x_k = tap(tc, k); row[c*R + tc] += sum_k x_k * w_{c,k}
+          for c < B: for t: (the tail of channel co0 + c, row at c*R)
+
+    so each loaded input tap serves B channels (R = the longest row). The
+    row buffer grows to B rows.
   }];
+  let options = [
+    Option<"channelBlock", "channel-block", "int64_t", "1",
+           "Output channels accumulated together (1: one at a time)">,
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect"];
