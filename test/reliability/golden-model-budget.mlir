@@ -2,7 +2,7 @@
 // much it will compute from the types alone, before allocating or running
 // anything (issue #8, docs/golden-model.md "Resource bounds"): at most
 // 536870912 bytes (512 MiB) of buffers, int64 accumulators and tables
-// included, and 1073741824 (2^30) operations per sample. Types that claim
+// included, and 268435456 (2^28) operations per sample. Types that claim
 // 2^40 elements, a conv whose zero-padded input is huge although its
 // tensors are small, and models that would compute for hours are
 // diagnostics naming the op, not std::bad_alloc or a hang; a model whose
@@ -30,24 +30,24 @@
 // bytes each) and the 5 results (20).
 // AVG-TABLE: error: 'qnn.avgpool' op the golden model's buffers would exceed 536870912 bytes: the table of average multipliers of shape 2147483649 (2147483649 values of 8 bytes) on top of 52 bytes of earlier buffers
 // RUN: not qrcnnc %t/two-convs.mlir --run %t/one.f32 -o %t/out.f32 2>&1 | FileCheck %s --check-prefix=TWO-CONVS
-// Each conv alone is below 2^30 operations, both together are not; the
+// Each conv alone is below 2^28 operations, both together are not; the
 // second is named. Copying the 262144 inputs in: 262144. Conv 1: padding
-// (no pads: a copy) 262144 + 259073 outputs x 3072 taps = 796134400.
-// Conv 2: 259073 + 256002 x 3072 = 786697217.
-// TWO-CONVS: error: 'qnn.conv' op the golden model's run would exceed 1073741824 operations per sample: this op does 786697217 (padding 259073 + 1x1x256002 outputs x 3072 multiply-accumulates) on top of 796396544 by the ops before it
+// (no pads: a copy) 262144 + 261377 outputs x 768 taps = 200999680.
+// Conv 2: 261377 + 260610 x 768 = 200409857.
+// TWO-CONVS: error: 'qnn.conv' op the golden model's run would exceed 268435456 operations per sample: this op does 200409857 (padding 261377 + 1x1x260610 outputs x 768 multiply-accumulates) on top of 201261824 by the ops before it
 // TWO-CONVS-NOT: error
 // RUN: not qrcnnc %t/dense.mlir --run %t/one.f32 -o %t/out.f32 2>&1 | FileCheck %s --check-prefix=DENSE
 // 4096 x 4096 outputs of 4096 products: 2^36; before it, 2^24 inputs copied.
-// DENSE: error: 'qnn.dense' op the golden model's run would exceed 1073741824 operations per sample: this op does 68719476736 (4096x4096 outputs x 4096 multiply-accumulates) on top of 16777216 by the ops before it
+// DENSE: error: 'qnn.dense' op the golden model's run would exceed 268435456 operations per sample: this op does 68719476736 (4096x4096 outputs x 4096 multiply-accumulates) on top of 16777216 by the ops before it
 // RUN: not qrcnnc %t/maxpool.mlir --run %t/one.f32 -o %t/out.f32 2>&1 | FileCheck %s --check-prefix=MAXPOOL
 // Small buffers, a window of 2^31 on 4 values padded by 2^30 on each
 // side: 5 outputs x 2^31 taps, after 4 inputs copied in.
-// MAXPOOL: error: 'qnn.maxpool' op the golden model's run would exceed 1073741824 operations per sample: this op does 10737418240 (5 outputs x 2147483648 window taps) on top of 4 by the ops before it
+// MAXPOOL: error: 'qnn.maxpool' op the golden model's run would exceed 268435456 operations per sample: this op does 10737418240 (5 outputs x 2147483648 window taps) on top of 4 by the ops before it
 // RUN: not qrcnnc %t/recurrent.mlir --run %t/one.f32 -o %t/out.f32 2>&1 | FileCheck %s --check-prefix=RECURRENT
 // 65536 steps over 1x64x4096: per step 64 x 4098 padded values, 64 x 4096
 // outputs of 64 * 3 multiply-accumulates and one requantization:
 // 262272 + 262144 * 193 = 50856064; x 65536 = 3332903010304.
-// RECURRENT: error: 'qnn.recurrent_conv' op the golden model's run would exceed 1073741824 operations per sample: this op does 3332903010304 (65536 steps of 192 multiply-accumulates per output) on top of 524288 by the ops before it
+// RECURRENT: error: 'qnn.recurrent_conv' op the golden model's run would exceed 268435456 operations per sample: this op does 3332903010304 (65536 steps of 192 multiply-accumulates per output) on top of 524288 by the ops before it
 // RUN: : > %t/empty.f32
 // An empty input file is zero samples: an empty output (it used to pass a
 // null pointer to memcpy, which UBSan reports).
@@ -113,13 +113,13 @@ func.func @main(%x: tensor<1x1x4xf32>) -> tensor<1x1x5xf32> {
 }
 
 //--- two-convs.mlir
-func.func @main(%x: tensor<1x1x262144xf32>) -> tensor<1x1x256002xf32> {
-  %w = qnn.constant dense<1.0> : tensor<1x1x3072xf32> : tensor<1x1x3072xf32>
+func.func @main(%x: tensor<1x1x262144xf32>) -> tensor<1x1x260610xf32> {
+  %w = qnn.constant dense<1.0> : tensor<1x1x768xf32> : tensor<1x1x768xf32>
   %a = qnn.conv %x, %w {strides = array<i64: 1>, pads = array<i64: 0, 0>, dilations = array<i64: 1>}
-      : (tensor<1x1x262144xf32>, tensor<1x1x3072xf32>) -> tensor<1x1x259073xf32>
+      : (tensor<1x1x262144xf32>, tensor<1x1x768xf32>) -> tensor<1x1x261377xf32>
   %b = qnn.conv %a, %w {strides = array<i64: 1>, pads = array<i64: 0, 0>, dilations = array<i64: 1>}
-      : (tensor<1x1x259073xf32>, tensor<1x1x3072xf32>) -> tensor<1x1x256002xf32>
-  return %b : tensor<1x1x256002xf32>
+      : (tensor<1x1x261377xf32>, tensor<1x1x768xf32>) -> tensor<1x1x260610xf32>
+  return %b : tensor<1x1x260610xf32>
 }
 
 //--- dense.mlir

@@ -41,7 +41,7 @@ struct InterpreterLimits {
   /// Operations of one sample's run: multiply-accumulates of convs and
   /// dense layers, window taps of pools, and one per element every other
   /// step reads or writes.
-  int64_t maxOperationsPerSample = int64_t(1) << 30;
+  int64_t maxOperationsPerSample = int64_t(1) << 28;
 };
 
 class Interpreter {
