@@ -41,7 +41,8 @@ mlir::Value buildRequantize(mlir::OpBuilder &b, mlir::Location loc,
 /// clamp(round_half_even(x / scale) + zeroPoint, lo, hi) with x / scale
 /// computed in f32 and clamped in float first, as ONNX Runtime's
 /// QuantizeLinear and the golden model compute it; NaN quantizes to lo.
-/// Returns an i64.
+/// Returns an i32 when [lo - zeroPoint, hi - zeroPoint] lies in [-128, 127]
+/// (8-bit storage: the arithmetic then fits in 32 bits), else an i64.
 mlir::Value buildQuantizeF32(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::Value x, float scale, int64_t zeroPoint,
                              int64_t lo, int64_t hi);

@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Matchers.h"
 
+
 using namespace mlir;
 
 namespace qrcnn::qnn {
@@ -118,48 +119,57 @@ Value buildRequantize(OpBuilder &b, Location loc, Value acc, Value multiplier,
 Value buildQuantizeF32(OpBuilder &b, Location loc, Value x, float scale,
                        int64_t zeroPoint, int64_t lo, int64_t hi) {
   Type f32 = b.getF32Type();
-  Type i64 = b.getI64Type();
   auto floatConstant = [&](double v) -> Value {
     return b.create<arith::ConstantOp>(loc, f32, b.getF32FloatAttr(v));
   };
   Value v = b.create<arith::DivFOp>(loc, x, floatConstant(scale));
   // Clamp in float to [lo - z, hi - z] as ONNX Runtime (MLAS) does, so the
   // float -> int conversion below is defined; an ordered compare sends NaN
-  // to the bottom of the range.
+  // to the bottom of the range. Both compares read the quotient (one NaN
+  // test for the two: GCC vectorizes that, not a test of the first select).
   Value low = floatConstant(static_cast<double>(lo - zeroPoint));
   Value high = floatConstant(static_cast<double>(hi - zeroPoint));
+  Value belowHigh =
+      b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLE, v, high);
+  Value aboveLow =
+      b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGE, v, low);
   v = b.create<arith::SelectOp>(
-      loc, b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGE, v, low),
-      v, low);
-  v = b.create<arith::SelectOp>(
-      loc, b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLE, v, high),
-      v, high);
+      loc, aboveLow, b.create<arith::SelectOp>(loc, belowHigh, v, high), low);
   // Round half to even without the math dialect (no EmitC lowering in
-  // MLIR 19): truncate, then look at the exact fractional part.
-  Value truncated = b.create<arith::FPToSIOp>(loc, i64, v);
-  Value fraction = b.create<arith::SubFOp>(
-      loc, v, b.create<arith::SIToFPOp>(loc, f32, truncated));
-  auto cmp = [&](arith::CmpFPredicate p, double c) -> Value {
-    return b.create<arith::CmpFOp>(loc, p, fraction, floatConstant(c));
-  };
-  Value one = buildIntConstant(b, loc, i64, 1);
-  Value odd = b.create<arith::CmpIOp>(
-      loc, arith::CmpIPredicate::ne,
-      b.create<arith::AndIOp>(loc, truncated, one),
-      buildIntConstant(b, loc, i64, 0));
-  Value up = b.create<arith::OrIOp>(
-      loc, cmp(arith::CmpFPredicate::OGT, 0.5),
-      b.create<arith::AndIOp>(loc, cmp(arith::CmpFPredicate::OEQ, 0.5), odd));
-  Value down = b.create<arith::OrIOp>(
-      loc, cmp(arith::CmpFPredicate::OLT, -0.5),
-      b.create<arith::AndIOp>(loc, cmp(arith::CmpFPredicate::OEQ, -0.5), odd));
-  Value rounded = b.create<arith::SubIOp>(
+  // MLIR 19) and without float compares: n = v * 2^24 is exact, and an
+  // integer whenever |v| >= 1/2 (a float of that size has no bits below
+  // 2^-24; below 1/2 the truncation of n cannot reach a tie), so v rounds
+  // as the fixed-point n with 24 fraction bits: floor(n / 2^24), plus one
+  // when the fraction exceeds one half or is one half after an odd floor.
+  // i32 holds n when v lies in [-128, 127] (8-bit storage), else i64.
+  constexpr int64_t kFractionBits = 24;
+  bool narrow = lo - zeroPoint >= -128 && hi - zeroPoint <= 127;
+  Type intType = narrow ? b.getI32Type() : b.getI64Type();
+  unsigned width = narrow ? 32 : 64;
+  Value n = b.create<arith::FPToSIOp>(
+      loc, intType,
+      b.create<arith::MulFOp>(
+          loc, v,
+          floatConstant(static_cast<double>(int64_t{1} << kFractionBits))));
+  Value floor = b.create<arith::ShRSIOp>(
+      loc, n, buildIntConstant(b, loc, intType, kFractionBits));
+  Value fraction = b.create<arith::AndIOp>(
+      loc, n,
+      buildIntConstant(b, loc, intType, (int64_t{1} << kFractionBits) - 1));
+  Value odd = b.create<arith::AndIOp>(loc, floor,
+                                      buildIntConstant(b, loc, intType, 1));
+  // half - (fraction + odd) < 0 exactly when the value rounds up; its sign
+  // bit, spread by an arithmetic shift, is 0 or -1.
+  Value minusUp = b.create<arith::ShRSIOp>(
       loc,
-      b.create<arith::AddIOp>(loc, truncated,
-                              b.create<arith::ExtUIOp>(loc, i64, up)),
-      b.create<arith::ExtUIOp>(loc, i64, down));
+      b.create<arith::SubIOp>(
+          loc,
+          buildIntConstant(b, loc, intType, int64_t{1} << (kFractionBits - 1)),
+          b.create<arith::AddIOp>(loc, fraction, odd)),
+      buildIntConstant(b, loc, intType, width - 1));
+  Value rounded = b.create<arith::SubIOp>(loc, floor, minusUp);
   Value q = b.create<arith::AddIOp>(
-      loc, rounded, buildIntConstant(b, loc, i64, zeroPoint));
+      loc, rounded, buildIntConstant(b, loc, intType, zeroPoint));
   return buildClamp(b, loc, q, lo, hi);
 }
 
