@@ -65,16 +65,28 @@
 // TINY: memref.store %{{.*}}, %[[OUT]][%c0, %{{.*}}] : memref<1x3xi32>
 // TINY: return
 
-// The float entry quantizes (f32 division, round half to even, clamp to
-// 0..255), calls the integer entry and dequantizes (q - 0) * 2^-7 in f32.
+// The float entry quantizes (f32 division, clamp to [0 - 128, 255 - 128]
+// with NaN to the bottom, round half to even in fixed point with 24
+// fraction bits, i32 for an 8-bit type, + 128, clamp to 0..255), calls the
+// integer entry and dequantizes (q - 0) * 2^-7 in f32.
 // TINY-LABEL: func.func @main(
 // TINY-SAME: %[[FX:.*]]: memref<1x1x32xf32>, %[[FY:.*]]: memref<1x3xf32>
 // TINY-SAME: qnn.entry = "float", qnn.int_entry = @main_int, qnn.num_inputs = 1 : i64, qnn.staging_bytes = 44 : i64
 // TINY: %[[Q:.*]] = memref.alloca() : memref<1x1x32xi8>
-// TINY: arith.divf %{{.*}}, %{{.*}} : f32
-// TINY: arith.fptosi %{{.*}} : f32 to i64
-// TINY: arith.cmpf oeq, %{{.*}}, %{{.*}} : f32
-// TINY: arith.cmpi sgt, %{{.*}}, %c255_i64 : i64
+// TINY: %[[V:.*]] = arith.divf %{{.*}}, %{{.*}} : f32
+// TINY: %[[BELOW:.*]] = arith.cmpf ole, %[[V]], %[[HIGH:.*]] : f32
+// TINY: %[[ABOVE:.*]] = arith.cmpf oge, %[[V]], %[[LOW:.*]] : f32
+// TINY: %[[UPPER:.*]] = arith.select %[[BELOW]], %[[V]], %[[HIGH]] : f32
+// TINY: %[[CLAMPED:.*]] = arith.select %[[ABOVE]], %[[UPPER]], %[[LOW]] : f32
+// TINY: %[[FIXED:.*]] = arith.mulf %[[CLAMPED]], %{{.*}} : f32
+// TINY: %[[N:.*]] = arith.fptosi %[[FIXED]] : f32 to i32
+// TINY: %[[FLOOR:.*]] = arith.shrsi %[[N]], %c24_i32 : i32
+// TINY: arith.andi %[[N]], %c16777215_i32 : i32
+// TINY: arith.subi %c8388608_i32, %{{.*}} : i32
+// TINY: %[[MINUS_UP:.*]] = arith.shrsi %{{.*}}, %c31_i32 : i32
+// TINY: arith.subi %[[FLOOR]], %[[MINUS_UP]] : i32
+// TINY: arith.addi %{{.*}}, %c128_i32 : i32
+// TINY: arith.cmpi sgt, %{{.*}}, %c255_i32 : i32
 // TINY: memref.store %{{.*}}, %[[Q]]
 // TINY: %[[ACCS:.*]] = memref.alloca() : memref<1x3xi32>
 // TINY: call @main_int(%[[Q]], %[[ACCS]])
