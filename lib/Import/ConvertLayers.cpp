@@ -226,16 +226,12 @@ LogicalResult Importer::convertConv(const onnx::NodeProto &node, Inputs &in) {
       getConstant(node, in[1], "weight");
   if (failed(w))
     return failure();
-  std::shared_ptr<const Constant> b;
-  if (in.size() > 2 && in[2].present()) {
-    FailureOr<std::shared_ptr<const Constant>> bc =
-        getConstant(node, in[2], "bias");
-    if (failed(bc))
-      return failure();
-    b = *bc;
-  }
+  FailureOr<std::shared_ptr<const Constant>> b =
+      getOptionalConstant(node, in, 2, "bias");
+  if (failed(b))
+    return failure();
   FailureOr<Value> conv =
-      emitConv(node, *x, *w, in[1].name, b, in.size() > 2 ? in[2].name : "");
+      emitConv(node, *x, *w, in[1].name, *b, in.size() > 2 ? in[2].name : "");
   if (failed(conv))
     return failure();
   setOutputValue(node, 0, *conv, dtype::kFloat);

@@ -85,52 +85,84 @@ LogicalResult Importer::checkQuantMatches(const onnx::NodeProto &node,
 // QuantizeLinear / DequantizeLinear / QONNX Quant
 //===----------------------------------------------------------------------===//
 
-LogicalResult Importer::convertQuantizeLinear(const onnx::NodeProto &node,
-                                              Inputs &in) {
-  if (in.size() < 2 || !in[0].present() || !in[1].present())
-    return nodeError(node) << "needs inputs x and y_scale";
-  if (in[0].value && isQuantizedValue(in[0].value))
-    return nodeError(node) << "the input '" << in[0].name
-                           << "' is already quantized";
-  FailureOr<Value> x = getFloatValue(node, in[0], "input");
-  if (failed(x))
-    return failure();
+/// The float run-time input of a quantizing node (QuantizeLinear, QONNX
+/// Quant); quantizing it twice is refused.
+static FailureOr<Value> getQuantizerInput(Importer &importer,
+                                          const onnx::NodeProto &node,
+                                          const Entry &x) {
+  if (x.value && importer.isQuantizedValue(x.value))
+    return importer.nodeError(node) << "the input '" << x.name
+                                    << "' is already quantized";
+  return importer.getFloatValue(node, x, "input");
+}
+
+/// QuantizeLinear / DequantizeLinear parameters for a tensor of `shape` and
+/// ONNX `type`: the scale is input 1, the optional zero point input 2.
+static FailureOr<QuantParams> getQDQParams(Importer &importer,
+                                           const onnx::NodeProto &node,
+                                           Importer::Inputs &in,
+                                           bool isQuantize,
+                                           ArrayRef<int64_t> shape,
+                                           int32_t type) {
   FailureOr<std::shared_ptr<const Constant>> scale =
-      getConstant(node, in[1], "scale");
+      importer.getConstant(node, in[1], "scale");
   if (failed(scale))
     return failure();
-  std::shared_ptr<const Constant> zp;
-  if (in.size() > 2 && in[2].present()) {
-    FailureOr<std::shared_ptr<const Constant>> z =
-        getConstant(node, in[2], "zero point");
-    if (failed(z))
-      return failure();
-    zp = *z;
-  }
+  FailureOr<std::shared_ptr<const Constant>> zp =
+      importer.getOptionalConstant(node, in, 2, "zero point");
+  if (failed(zp))
+    return failure();
   QuantParams params;
   std::string error;
-  if (!getLinearQuantParams(node, opsetOf(node), /*isQuantize=*/true,
-                            shapeOf(*x), dtype::kFloat,
-                            {&(*scale)->value, in[1].name},
-                            {zp ? &zp->value : nullptr,
+  if (!getLinearQuantParams(node, importer.opsetOf(node), isQuantize, shape,
+                            type, {&(*scale)->value, in[1].name},
+                            {*zp ? &(*zp)->value : nullptr,
                              in.size() > 2 ? in[2].name : ""},
                             params, error))
-    return nodeError(node) << error;
-  // A known real range (Clip / Relu before, or a dequantized narrow type)
-  // narrows the stored range: quantization is monotonic.
+    return importer.nodeError(node) << error;
+  return params;
+}
+
+/// qnn.quantize of the float `x` with `params`. A known real range (Clip /
+/// Relu before, or a dequantized narrow type) narrows the stored range:
+/// quantization is monotonic.
+static FailureOr<Value> emitNarrowedQuantize(Importer &importer,
+                                             const onnx::NodeProto &node,
+                                             Value x,
+                                             const QuantParams &params) {
   int64_t lo = params.storage.min, hi = params.storage.max;
-  if (std::optional<Interval> range = getInterval(*x); range && !params.axis) {
+  if (std::optional<Interval> range = importer.getInterval(x);
+      range && !params.axis) {
     lo = quantizeValue(range->lo, params.scales[0], params.zeroPoints[0],
                        params.storage.min, params.storage.max);
     hi = quantizeValue(range->hi, params.scales[0], params.zeroPoints[0],
                        params.storage.min, params.storage.max);
   }
   FailureOr<RankedTensorType> type =
-      getQuantizedType(&node, shapeOf(*x), params, lo, hi);
+      importer.getQuantizedType(&node, Importer::shapeOf(x), params, lo, hi);
   if (failed(type))
     return failure();
-  Value q = builder.create<qnn::QuantizeOp>(nodeLoc(node), *type, *x);
-  setOutputValue(node, 0, q, params.containerType);
+  return importer.builder
+      .create<qnn::QuantizeOp>(importer.nodeLoc(node), *type, x)
+      .getResult();
+}
+
+LogicalResult Importer::convertQuantizeLinear(const onnx::NodeProto &node,
+                                              Inputs &in) {
+  if (in.size() < 2 || !in[0].present() || !in[1].present())
+    return nodeError(node) << "needs inputs x and y_scale";
+  FailureOr<Value> x = getQuantizerInput(*this, node, in[0]);
+  if (failed(x))
+    return failure();
+  FailureOr<QuantParams> params =
+      getQDQParams(*this, node, in, /*isQuantize=*/true, shapeOf(*x),
+                   dtype::kFloat);
+  if (failed(params))
+    return failure();
+  FailureOr<Value> q = emitNarrowedQuantize(*this, node, *x, *params);
+  if (failed(q))
+    return failure();
+  setOutputValue(node, 0, *q, params->containerType);
   return success();
 }
 
@@ -145,28 +177,12 @@ LogicalResult Importer::convertDequantizeLinear(const onnx::NodeProto &node,
                            << " tensor computed at run time that is not "
                               "quantized; DequantizeLinear needs the output "
                               "of a quantizing op or a constant";
-  FailureOr<std::shared_ptr<const Constant>> scale =
-      getConstant(node, in[1], "scale");
-  if (failed(scale))
+  FailureOr<QuantParams> params =
+      getQDQParams(*this, node, in, /*isQuantize=*/false, shapeOf(x.value),
+                   x.onnxType);
+  if (failed(params))
     return failure();
-  std::shared_ptr<const Constant> zp;
-  if (in.size() > 2 && in[2].present()) {
-    FailureOr<std::shared_ptr<const Constant>> z =
-        getConstant(node, in[2], "zero point");
-    if (failed(z))
-      return failure();
-    zp = *z;
-  }
-  QuantParams params;
-  std::string error;
-  if (!getLinearQuantParams(node, opsetOf(node), /*isQuantize=*/false,
-                            shapeOf(x.value), x.onnxType,
-                            {&(*scale)->value, in[1].name},
-                            {zp ? &zp->value : nullptr,
-                             in.size() > 2 ? in[2].name : ""},
-                            params, error))
-    return nodeError(node) << error;
-  if (failed(checkQuantMatches(node, x, params)))
+  if (failed(checkQuantMatches(node, x, *params)))
     return failure();
   setOutputValue(node, 0, emitDequantize(x.value, nodeLoc(node)),
                  dtype::kFloat);
@@ -179,10 +195,7 @@ LogicalResult Importer::convertQonnxQuant(const onnx::NodeProto &node,
         return !e.present();
       }))
     return nodeError(node) << "needs inputs x, scale, zeropt and bitwidth";
-  if (in[0].value && isQuantizedValue(in[0].value))
-    return nodeError(node) << "the input '" << in[0].name
-                           << "' is already quantized";
-  FailureOr<Value> x = getFloatValue(node, in[0], "input");
+  FailureOr<Value> x = getQuantizerInput(*this, node, in[0]);
   if (failed(x))
     return failure();
   const char *roles[] = {"scale", "zero point", "bitwidth"};
@@ -201,20 +214,10 @@ LogicalResult Importer::convertQonnxQuant(const onnx::NodeProto &node,
                            {&params3[1]->value, in[2].name},
                            {&params3[2]->value, in[3].name}, params, error))
     return nodeError(node) << error;
-  int64_t lo = params.storage.min, hi = params.storage.max;
-  if (std::optional<Interval> range = getInterval(*x); range && !params.axis) {
-    lo = quantizeValue(range->lo, params.scales[0], params.zeroPoints[0],
-                       params.storage.min, params.storage.max);
-    hi = quantizeValue(range->hi, params.scales[0], params.zeroPoints[0],
-                       params.storage.min, params.storage.max);
-  }
-  FailureOr<RankedTensorType> type =
-      getQuantizedType(&node, shapeOf(*x), params, lo, hi);
-  if (failed(type))
+  FailureOr<Value> q = emitNarrowedQuantize(*this, node, *x, params);
+  if (failed(q))
     return failure();
-  Location loc = nodeLoc(node);
-  Value q = builder.create<qnn::QuantizeOp>(loc, *type, *x);
-  setOutputValue(node, 0, emitDequantize(q, loc), dtype::kFloat);
+  setOutputValue(node, 0, emitDequantize(*q, nodeLoc(node)), dtype::kFloat);
   return success();
 }
 
@@ -245,13 +248,11 @@ static FailureOr<QLinearOperand> getQLinearParams(Importer &importer,
   if (failed(s))
     return failure();
   out.scale = *s;
-  if (scaleIndex + 1 < in.size() && in[scaleIndex + 1].present()) {
-    FailureOr<std::shared_ptr<const Constant>> z =
-        importer.getConstant(node, in[scaleIndex + 1], zpRole);
-    if (failed(z))
-      return failure();
-    out.zeroPoint = *z;
-  }
+  FailureOr<std::shared_ptr<const Constant>> z =
+      importer.getOptionalConstant(node, in, scaleIndex + 1, zpRole);
+  if (failed(z))
+    return failure();
+  out.zeroPoint = *z;
   return out;
 }
 
@@ -270,42 +271,111 @@ static bool getQOperandParams(const onnx::NodeProto &node, int64_t opset,
       params, error, axis.value_or(0));
 }
 
-LogicalResult Importer::convertQLinearConv(const onnx::NodeProto &node,
-                                           Inputs &in) {
+namespace {
+/// The three operands of a QLinear op: input (inputs 0-2), weight (3-5) and
+/// output (6-7).
+struct QLinearOperands {
+  QLinearOperand input, weight, output;
+};
+} // namespace
+
+/// What QLinearConv and QLinearMatMul check first: eight inputs (named
+/// `inputNames` in the diagnostic), a quantized run-time input, and the
+/// scale / zero point constants of the three operands.
+static FailureOr<QLinearOperands>
+getQLinearOperands(Importer &importer, const onnx::NodeProto &node,
+                   Importer::Inputs &in, StringRef inputNames) {
   if (in.size() < 8)
-    return nodeError(node) << "needs inputs x, x_scale, x_zero_point, w, "
-                              "w_scale, w_zero_point, y_scale, y_zero_point";
+    return importer.nodeError(node) << "needs inputs " << inputNames;
   const Entry &x = in[0];
-  if (!x.value || !isQuantizedValue(x.value))
-    return nodeError(node) << "the input '" << x.name
-                           << "' must be a quantized tensor computed at run "
-                              "time (e.g. by QuantizeLinear)";
-  int64_t opset = opsetOf(node);
-  std::string error;
-  FailureOr<QLinearOperand> xq = getQLinearParams(*this, node, in, 1, "input");
-  FailureOr<QLinearOperand> wq = getQLinearParams(*this, node, in, 4, "weight");
-  FailureOr<QLinearOperand> yq = getQLinearParams(*this, node, in, 6, "output");
+  if (!x.value || !importer.isQuantizedValue(x.value))
+    return importer.nodeError(node)
+           << "the input '" << x.name
+           << "' must be a quantized tensor computed at run time (e.g. by "
+              "QuantizeLinear)";
+  // All three are read (and diagnosed) before giving up.
+  FailureOr<QLinearOperand> xq =
+      getQLinearParams(importer, node, in, 1, "input");
+  FailureOr<QLinearOperand> wq =
+      getQLinearParams(importer, node, in, 4, "weight");
+  FailureOr<QLinearOperand> yq =
+      getQLinearParams(importer, node, in, 6, "output");
   if (failed(xq) || failed(wq) || failed(yq))
     return failure();
+  return QLinearOperands{*xq, *wq, *yq};
+}
+
+/// The per-tensor quantization of a QLinear op's input, which must be the
+/// one the input was produced with.
+static FailureOr<QuantParams>
+getQLinearInputParams(Importer &importer, const onnx::NodeProto &node,
+                      Importer::Inputs &in, const QLinearOperand &operand) {
+  const Entry &x = in[0];
+  QuantParams params;
+  std::string error;
+  if (!getQOperandParams(node, importer.opsetOf(node), false,
+                         Importer::shapeOf(x.value), x.onnxType, operand,
+                         in[1], in[2], std::nullopt, params, error))
+    return importer.nodeError(node) << error;
+  if (params.axis)
+    return importer.nodeError(node) << "the input must be quantized per tensor";
+  if (failed(importer.checkQuantMatches(node, x, params)))
+    return failure();
+  return params;
+}
+
+/// Quantizes the float `result` of a QLinear op with its (per-tensor) output
+/// operand and makes it the node's output.
+static LogicalResult setQLinearOutput(Importer &importer,
+                                      const onnx::NodeProto &node,
+                                      Importer::Inputs &in,
+                                      const QLinearOperand &operand,
+                                      Value result, Location loc) {
+  QuantParams params;
+  std::string error;
+  ArrayRef<int64_t> shape = Importer::shapeOf(result);
+  if (!getQOperandParams(node, importer.opsetOf(node), true, shape,
+                         dtype::kFloat, operand, in[6], in[7], std::nullopt,
+                         params, error))
+    return importer.nodeError(node) << error;
+  if (params.axis)
+    return importer.nodeError(node)
+           << "the output must be quantized per tensor";
+  FailureOr<RankedTensorType> type = importer.getQuantizedType(
+      &node, shape, params, params.storage.min, params.storage.max);
+  if (failed(type))
+    return failure();
+  Value y = importer.builder.create<qnn::QuantizeOp>(loc, *type, result);
+  importer.setOutputValue(node, 0, y, params.containerType);
+  return success();
+}
+
+LogicalResult Importer::convertQLinearConv(const onnx::NodeProto &node,
+                                           Inputs &in) {
+  FailureOr<QLinearOperands> q = getQLinearOperands(
+      *this, node, in,
+      "x, x_scale, x_zero_point, w, w_scale, w_zero_point, y_scale, "
+      "y_zero_point");
+  if (failed(q))
+    return failure();
+  const Entry &x = in[0];
   FailureOr<std::shared_ptr<const Constant>> w =
       getConstant(node, in[3], "weight");
   if (failed(w))
     return failure();
-  QuantParams xParams, wParams, yParams;
-  if (!getQOperandParams(node, opset, false, shapeOf(x.value), x.onnxType, *xq,
-                         in[1], in[2], std::nullopt, xParams, error))
-    return nodeError(node) << error;
-  if (xParams.axis)
-    return nodeError(node) << "the input must be quantized per tensor";
-  if (failed(checkQuantMatches(node, x, xParams)))
+  FailureOr<QuantParams> xParams =
+      getQLinearInputParams(*this, node, in, q->input);
+  if (failed(xParams))
     return failure();
   const HostTensor &wInts = (*w)->value;
   if (wInts.isFloat())
     return nodeError(node) << "the weight '" << in[3].name
                            << "' must hold integers, it is "
                            << dataTypeName(wInts.type);
-  if (!getQOperandParams(node, opset, false, wInts.shape, wInts.type, *wq,
-                         in[4], in[5], 0, wParams, error))
+  QuantParams wParams;
+  std::string error;
+  if (!getQOperandParams(node, opsetOf(node), false, wInts.shape, wInts.type,
+                         q->weight, in[4], in[5], 0, wParams, error))
     return nodeError(node) << error;
   auto weight = std::make_shared<Constant>(dequantizeConstant(wInts, wParams));
   std::shared_ptr<const Constant> bias;
@@ -327,7 +397,7 @@ LogicalResult Importer::convertQLinearConv(const onnx::NodeProto &node,
     bParams.containerType = dtype::kInt32;
     bParams.storage = {32, true, INT32_MIN, INT32_MAX};
     for (size_t c = 0; c < wParams.scales.size(); ++c) {
-      bParams.scales.push_back(xParams.scales[0] * wParams.scales[c]);
+      bParams.scales.push_back(xParams->scales[0] * wParams.scales[c]);
       bParams.zeroPoints.push_back(0);
     }
     if (wParams.axis)
@@ -340,37 +410,18 @@ LogicalResult Importer::convertQLinearConv(const onnx::NodeProto &node,
                                    in.size() > 8 ? in[8].name : "");
   if (failed(conv))
     return failure();
-  if (!getQOperandParams(node, opset, true, shapeOf(*conv), dtype::kFloat, *yq,
-                         in[6], in[7], std::nullopt, yParams, error))
-    return nodeError(node) << error;
-  if (yParams.axis)
-    return nodeError(node) << "the output must be quantized per tensor";
-  FailureOr<RankedTensorType> type = getQuantizedType(
-      &node, shapeOf(*conv), yParams, yParams.storage.min, yParams.storage.max);
-  if (failed(type))
-    return failure();
-  Value y = builder.create<qnn::QuantizeOp>(loc, *type, *conv);
-  setOutputValue(node, 0, y, yParams.containerType);
-  return success();
+  return setQLinearOutput(*this, node, in, q->output, *conv, loc);
 }
 
 LogicalResult Importer::convertQLinearMatMul(const onnx::NodeProto &node,
                                              Inputs &in) {
-  if (in.size() < 8)
-    return nodeError(node) << "needs inputs a, a_scale, a_zero_point, b, "
-                              "b_scale, b_zero_point, y_scale, y_zero_point";
-  const Entry &a = in[0];
-  if (!a.value || !isQuantizedValue(a.value))
-    return nodeError(node) << "the input '" << a.name
-                           << "' must be a quantized tensor computed at run "
-                              "time (e.g. by QuantizeLinear)";
-  int64_t opset = opsetOf(node);
-  std::string error;
-  FailureOr<QLinearOperand> aq = getQLinearParams(*this, node, in, 1, "input");
-  FailureOr<QLinearOperand> bq = getQLinearParams(*this, node, in, 4, "weight");
-  FailureOr<QLinearOperand> yq = getQLinearParams(*this, node, in, 6, "output");
-  if (failed(aq) || failed(bq) || failed(yq))
+  FailureOr<QLinearOperands> q = getQLinearOperands(
+      *this, node, in,
+      "a, a_scale, a_zero_point, b, b_scale, b_zero_point, y_scale, "
+      "y_zero_point");
+  if (failed(q))
     return failure();
+  const Entry &a = in[0];
   if (!in[3].constant)
     return nodeError(node) << "B '" << in[3].name
                            << "' is computed at run time; QLinearMatMul needs "
@@ -379,17 +430,13 @@ LogicalResult Importer::convertQLinearMatMul(const onnx::NodeProto &node,
   if (bInts.isFloat() || bInts.rank() != 2)
     return nodeError(node) << "B '" << in[3].name
                            << "' must be a 2-D integer tensor";
-  QuantParams aParams, bParams, yParams;
-  if (!getQOperandParams(node, opset, false, shapeOf(a.value), a.onnxType, *aq,
-                         in[1], in[2], std::nullopt, aParams, error))
-    return nodeError(node) << error;
-  if (aParams.axis)
-    return nodeError(node) << "the input must be quantized per tensor";
-  if (failed(checkQuantMatches(node, a, aParams)))
+  if (failed(getQLinearInputParams(*this, node, in, q->input)))
     return failure();
   // b_scale may be per column (axis 1 of B [K, N]).
-  if (!getQOperandParams(node, opset, false, bInts.shape, bInts.type, *bq,
-                         in[4], in[5], 1, bParams, error))
+  QuantParams bParams;
+  std::string error;
+  if (!getQOperandParams(node, opsetOf(node), false, bInts.shape, bInts.type,
+                         q->weight, in[4], in[5], 1, bParams, error))
     return nodeError(node) << error;
   ArrayRef<int64_t> aShape = shapeOf(a.value);
   if (aShape.size() < 2 || aShape.back() != bInts.shape[0])
@@ -403,18 +450,7 @@ LogicalResult Importer::convertQLinearMatMul(const onnx::NodeProto &node,
   FailureOr<Value> dense = emitDense(node, af, weight, in[3].name, nullptr, "");
   if (failed(dense))
     return failure();
-  if (!getQOperandParams(node, opset, true, shapeOf(*dense), dtype::kFloat,
-                         *yq, in[6], in[7], std::nullopt, yParams, error))
-    return nodeError(node) << error;
-  if (yParams.axis)
-    return nodeError(node) << "the output must be quantized per tensor";
-  FailureOr<RankedTensorType> type = getQuantizedType(
-      &node, shapeOf(*dense), yParams, yParams.storage.min, yParams.storage.max);
-  if (failed(type))
-    return failure();
-  Value y = builder.create<qnn::QuantizeOp>(loc, *type, *dense);
-  setOutputValue(node, 0, y, yParams.containerType);
-  return success();
+  return setQLinearOutput(*this, node, in, q->output, *dense, loc);
 }
 
 //===----------------------------------------------------------------------===//

@@ -817,6 +817,14 @@ Importer::getConstant(const onnx::NodeProto &node, const Entry &e,
   return e.constant;
 }
 
+FailureOr<std::shared_ptr<const Constant>>
+Importer::getOptionalConstant(const onnx::NodeProto &node, Inputs &in,
+                              size_t index, StringRef role) {
+  if (index >= in.size() || !in[index].present())
+    return std::shared_ptr<const Constant>();
+  return getConstant(node, in[index], role);
+}
+
 LogicalResult Importer::getConstantInts(const onnx::NodeProto &node,
                                         const Entry &e, StringRef role,
                                         SmallVectorImpl<int64_t> &out) {

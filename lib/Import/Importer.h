@@ -175,6 +175,10 @@ public:
   mlir::FailureOr<std::shared_ptr<const Constant>>
   getConstant(const onnx::NodeProto &node, const Entry &e,
               llvm::StringRef role);
+  /// getConstant for the optional input `index`: null when it is absent.
+  mlir::FailureOr<std::shared_ptr<const Constant>>
+  getOptionalConstant(const onnx::NodeProto &node, Inputs &in, size_t index,
+                      llvm::StringRef role);
   /// Integer values of a constant 1-D (or scalar) input, e.g. axes, shape.
   mlir::LogicalResult getConstantInts(const onnx::NodeProto &node,
                                       const Entry &e, llvm::StringRef role,
