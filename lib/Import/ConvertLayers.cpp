@@ -181,6 +181,42 @@ LogicalResult Importer::getConvGeometry(const onnx::NodeProto &node,
   return success();
 }
 
+namespace {
+/// A conv's or dense's constant operands as values.
+struct LayerConstants {
+  Value weight;
+  Value bias; // null when the layer has none
+};
+} // namespace
+
+/// Materializes the weights and the optional bias of a conv or dense; the
+/// bias must hold one value per output channel.
+static FailureOr<LayerConstants>
+materializeLayerConstants(Importer &importer, const onnx::NodeProto &node,
+                          const Constant &weight, StringRef weightName,
+                          const Constant *bias, StringRef biasName,
+                          int64_t outChannels) {
+  LayerConstants out;
+  FailureOr<Value> w =
+      importer.materialize(weight, importer.tensorLoc(weightName), &node);
+  if (failed(w))
+    return failure();
+  out.weight = *w;
+  if (!bias)
+    return out;
+  if (bias->value.rank() != 1 || bias->value.shape[0] != outChannels)
+    return importer.nodeError(node)
+           << "the bias '" << biasName.str() << "' has shape "
+           << shapeToString(bias->value.shape) << "; expected " << outChannels
+           << " (one per output channel)";
+  FailureOr<Value> b =
+      importer.materialize(*bias, importer.tensorLoc(biasName), &node);
+  if (failed(b))
+    return failure();
+  out.bias = *b;
+  return out;
+}
+
 FailureOr<Value> Importer::emitConv(const onnx::NodeProto &node, Value x,
                                     std::shared_ptr<const Constant> weight,
                                     StringRef weightName,
@@ -192,26 +228,15 @@ FailureOr<Value> Importer::emitConv(const onnx::NodeProto &node, Value x,
   if (failed(getConvGeometry(node, xShape, weight->value.shape, g, group)))
     return failure();
   int64_t outChannels = weight->value.shape[0];
-  FailureOr<Value> w = materialize(*weight, tensorLoc(weightName), &node);
-  if (failed(w))
+  FailureOr<LayerConstants> wb = materializeLayerConstants(
+      *this, node, *weight, weightName, bias.get(), biasName, outChannels);
+  if (failed(wb))
     return failure();
-  Value b;
-  if (bias) {
-    if (bias->value.rank() != 1 || bias->value.shape[0] != outChannels)
-      return nodeError(node) << "the bias '" << biasName.str() << "' has shape "
-                             << shapeToString(bias->value.shape)
-                             << "; expected " << outChannels
-                             << " (one per output channel)";
-    FailureOr<Value> bv = materialize(*bias, tensorLoc(biasName), &node);
-    if (failed(bv))
-      return failure();
-    b = *bv;
-  }
   SmallVector<int64_t> shape = {xShape[0], outChannels};
   shape.append(g.outSizes.begin(), g.outSizes.end());
   auto conv = builder.create<qnn::ConvOp>(
-      nodeLoc(node), f32Tensor(shape), x, *w, b, g.strides, g.pads,
-      g.dilations, static_cast<uint64_t>(group), IntegerAttr());
+      nodeLoc(node), f32Tensor(shape), x, wb->weight, wb->bias, g.strides,
+      g.pads, g.dilations, static_cast<uint64_t>(group), IntegerAttr());
   layers[conv.getResult()] = LayerRecord{conv, weight, bias, 1};
   return conv.getResult();
 }
@@ -351,23 +376,18 @@ FailureOr<Value> Importer::emitDense(const onnx::NodeProto &node, Value a,
     return nodeError(node) << "the input has shape " << shapeToString(aShape)
                            << " (" << aShape.back()
                            << " features) but the weights expect " << k;
-  FailureOr<Value> w = materialize(*weight, tensorLoc(weightName), &node);
-  if (failed(w))
+  FailureOr<LayerConstants> wb = materializeLayerConstants(
+      *this, node, *weight, weightName, bias.get(), biasName, n);
+  if (failed(wb))
     return failure();
-  Value b;
-  if (bias) {
-    FailureOr<Value> bv = materialize(*bias, tensorLoc(biasName), &node);
-    if (failed(bv))
-      return failure();
-    b = *bv;
-  }
   Location loc = nodeLoc(node);
   int64_t rows = 1;
   for (int64_t d : aShape.drop_back())
     rows *= d;
   Value flat = reshape(a, {rows, k}, loc);
   auto dense = builder.create<qnn::DenseOp>(loc, f32Tensor({rows, n}), flat,
-                                            *w, b, IntegerAttr());
+                                            wb->weight, wb->bias,
+                                            IntegerAttr());
   SmallVector<int64_t> shape(aShape.drop_back());
   shape.push_back(n);
   Value result = reshape(dense, shape, loc);
@@ -715,11 +735,7 @@ FailureOr<Value> Importer::emitClamp(const onnx::NodeProto &node, Value x,
     if ((std::isfinite(lo) && lo != std::floor(lo)) ||
         (std::isfinite(hi) && hi != std::floor(hi)))
       return nodeError(node) << "bounds on quantized values must be integers";
-    int64_t newMin = q.getStorageTypeMin(), newMax = q.getStorageTypeMax();
-    if (lo > static_cast<double>(newMin))
-      newMin = static_cast<int64_t>(std::min<double>(lo, newMax + 1.0));
-    if (hi < static_cast<double>(newMax))
-      newMax = static_cast<int64_t>(std::max<double>(hi, newMin - 1.0));
+    auto [newMin, newMax] = qnn::getClampedStorageRange(q, lo, hi);
     if (newMin > newMax)
       return nodeError(node) << "the range [" << formatNumber(lo) << ", "
                              << formatNumber(hi)
@@ -827,18 +843,27 @@ LogicalResult Importer::convertActivation(const onnx::NodeProto &node,
 // Shape ops, Transpose
 //===----------------------------------------------------------------------===//
 
+/// Input 0 of an op that only moves elements (shape ops, Transpose): a
+/// quantized or float run-time tensor as it is, anything else as
+/// getFloatValue gives it.
+static FailureOr<Value> getLayoutInput(Importer &importer,
+                                       const onnx::NodeProto &node,
+                                       Importer::Inputs &in) {
+  if (in.empty() || !in[0].present())
+    return importer.nodeError(node) << "needs an input";
+  Value x = in[0].value;
+  if (x && (importer.isQuantizedValue(x) || in[0].onnxType == dtype::kFloat))
+    return x;
+  return importer.getFloatValue(node, in[0], "input");
+}
+
 LogicalResult Importer::convertShapeOp(const onnx::NodeProto &node,
                                        Inputs &in) {
   StringRef op = node.op_type();
-  if (in.empty() || !in[0].present())
-    return nodeError(node) << "needs an input";
-  Value x = in[0].value;
-  if (!x || (!isQuantizedValue(x) && in[0].onnxType != dtype::kFloat)) {
-    FailureOr<Value> fx = getFloatValue(node, in[0], "input");
-    if (failed(fx))
-      return failure();
-    x = *fx;
-  }
+  FailureOr<Value> input = getLayoutInput(*this, node, in);
+  if (failed(input))
+    return failure();
+  Value x = *input;
   ArrayRef<int64_t> xShape = shapeOf(x);
   NodeAttributes attrs(node);
   SmallVector<int64_t> shape;
@@ -897,15 +922,10 @@ LogicalResult Importer::convertShapeOp(const onnx::NodeProto &node,
 
 LogicalResult Importer::convertTranspose(const onnx::NodeProto &node,
                                          Inputs &in) {
-  if (in.empty() || !in[0].present())
-    return nodeError(node) << "needs an input";
-  Value x = in[0].value;
-  if (!x || (!isQuantizedValue(x) && in[0].onnxType != dtype::kFloat)) {
-    FailureOr<Value> fx = getFloatValue(node, in[0], "input");
-    if (failed(fx))
-      return failure();
-    x = *fx;
-  }
+  FailureOr<Value> input = getLayoutInput(*this, node, in);
+  if (failed(input))
+    return failure();
+  Value x = *input;
   NodeAttributes attrs(node);
   SmallVector<int64_t> perm =
       attrs.getInts("perm").value_or(SmallVector<int64_t>());

@@ -89,11 +89,7 @@ std::optional<UniformQuantizedType> withStorageRange(UniformQuantizedType type,
 /// computes it).
 std::optional<UniformQuantizedType>
 getClampResultType(UniformQuantizedType type, double lo, double hi) {
-  int64_t newMin = type.getStorageTypeMin(), newMax = type.getStorageTypeMax();
-  if (lo > static_cast<double>(newMin))
-    newMin = static_cast<int64_t>(std::min<double>(lo, newMax + 1.0));
-  if (hi < static_cast<double>(newMax))
-    newMax = static_cast<int64_t>(std::max<double>(hi, newMin - 1.0));
+  auto [newMin, newMax] = getClampedStorageRange(type, lo, hi);
   return withStorageRange(type, newMin, newMax);
 }
 

@@ -634,11 +634,7 @@ LogicalResult ClampOp::verify() {
   if ((std::isfinite(lo) && lo != std::floor(lo)) ||
       (std::isfinite(hi) && hi != std::floor(hi)))
     return emitOpError("on quantized tensors min and max are stored integers");
-  int64_t newMin = q.getStorageTypeMin(), newMax = q.getStorageTypeMax();
-  if (lo > static_cast<double>(newMin))
-    newMin = static_cast<int64_t>(std::min<double>(lo, newMax + 1.0));
-  if (hi < static_cast<double>(newMax))
-    newMax = static_cast<int64_t>(std::max<double>(hi, newMin - 1.0));
+  auto [newMin, newMax] = getClampedStorageRange(q, lo, hi);
   if (newMin > newMax)
     return emitOpError("clamp range does not intersect the storage range");
   // Upstream quant types need storage min < max; a constant output is not

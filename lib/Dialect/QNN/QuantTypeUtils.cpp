@@ -46,6 +46,16 @@ int64_t getStorageWidthMax(QuantizedType type) {
       type.isSigned(), type.getStorageTypeIntegralWidth());
 }
 
+std::pair<int64_t, int64_t> getClampedStorageRange(QuantizedType type,
+                                                   double lo, double hi) {
+  int64_t newMin = type.getStorageTypeMin(), newMax = type.getStorageTypeMax();
+  if (lo > static_cast<double>(newMin))
+    newMin = static_cast<int64_t>(std::min<double>(lo, newMax + 1.0));
+  if (hi < static_cast<double>(newMax))
+    newMax = static_cast<int64_t>(std::max<double>(hi, newMin - 1.0));
+  return {newMin, newMax};
+}
+
 UniformQuantizedType getUniformType(MLIRContext *ctx, unsigned width,
                                     bool isSigned, double scale,
                                     int64_t zeroPoint, int64_t storageMin,

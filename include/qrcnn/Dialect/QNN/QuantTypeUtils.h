@@ -12,6 +12,7 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <optional>
+#include <utility>
 
 namespace qrcnn::qnn {
 
@@ -33,6 +34,12 @@ std::optional<int32_t> getQuantizedAxis(mlir::quant::QuantizedType type);
 /// The full range of the storage integer (ignores narrowed min/max).
 int64_t getStorageWidthMin(mlir::quant::QuantizedType type);
 int64_t getStorageWidthMax(mlir::quant::QuantizedType type);
+
+/// The storage range [min, max] of `type` that a clamp to the stored-integer
+/// bounds [lo, hi] (infinite: no bound) leaves; min > max when the two do not
+/// intersect.
+std::pair<int64_t, int64_t>
+getClampedStorageRange(mlir::quant::QuantizedType type, double lo, double hi);
 
 /// Per-tensor uniform type with the given storage.
 mlir::quant::UniformQuantizedType
