@@ -203,6 +203,48 @@ LogicalResult verifyResultShape(Operation *op, ArrayRef<int64_t> expected,
   return success();
 }
 
+/// The result shape of an elementwise binary op: `lhs` and `rhs` broadcast
+/// as numpy does (trailing dimensions aligned).
+LogicalResult verifyBroadcastResult(Operation *op, ShapedType lhs,
+                                    ShapedType rhs, ShapedType result) {
+  int64_t rank = std::max(lhs.getRank(), rhs.getRank());
+  SmallVector<int64_t> expected(rank);
+  for (int64_t i = 0; i < rank; ++i) {
+    int64_t a = i < rank - lhs.getRank()
+                    ? 1
+                    : lhs.getDimSize(i - (rank - lhs.getRank()));
+    int64_t b = i < rank - rhs.getRank()
+                    ? 1
+                    : rhs.getDimSize(i - (rank - rhs.getRank()));
+    if (a != b && a != 1 && b != 1)
+      return op->emitOpError() << "shapes " << shapeToString(lhs.getShape())
+                               << " and " << shapeToString(rhs.getShape())
+                               << " do not broadcast";
+    expected[i] = a == 1 ? b : a;
+  }
+  return verifyResultShape(op, expected, result);
+}
+
+/// An `axis` attribute: in [-rank, rank).
+LogicalResult verifyAxisInRange(Operation *op, int64_t axis, int64_t rank) {
+  if (axis < -rank || axis >= rank)
+    return op->emitOpError() << "axis " << axis << " is out of range for rank "
+                             << rank;
+  return success();
+}
+
+/// Reshape and transpose move elements without computing: the element type
+/// stays, and a per-axis quantization could not follow its axis.
+LogicalResult verifyMovesElements(Operation *op, ShapedType input,
+                                  ShapedType result, StringRef typeChanged,
+                                  StringRef perAxis) {
+  if (input.getElementType() != result.getElementType())
+    return op->emitOpError(typeChanged);
+  if (QuantizedType q = getQuantElementType(input); q && getQuantizedAxis(q))
+    return op->emitOpError(perAxis);
+  return success();
+}
+
 /// The quantization rules shared by conv, recurrent_conv and dense:
 /// per-tensor input, symmetric weights (per tensor or per output channel),
 /// and an i32 bias at scale sx*sw.
@@ -591,23 +633,7 @@ LogicalResult AddOp::verify() {
   for (Type t : {Type(lhs), Type(rhs), Type(result)})
     if (QuantizedType q = getQuantElementType(t); q && getQuantizedAxis(q))
       return emitOpError("expects per-tensor quantization");
-  // Numpy broadcasting: align trailing dimensions.
-  int64_t rank = std::max(lhs.getRank(), rhs.getRank());
-  SmallVector<int64_t> expected(rank);
-  for (int64_t i = 0; i < rank; ++i) {
-    int64_t a = i < rank - lhs.getRank()
-                    ? 1
-                    : lhs.getDimSize(i - (rank - lhs.getRank()));
-    int64_t b = i < rank - rhs.getRank()
-                    ? 1
-                    : rhs.getDimSize(i - (rank - rhs.getRank()));
-    if (a != b && a != 1 && b != 1)
-      return emitOpError() << "shapes " << shapeToString(lhs.getShape())
-                           << " and " << shapeToString(rhs.getShape())
-                           << " do not broadcast";
-    expected[i] = a == 1 ? b : a;
-  }
-  return verifyResultShape(*this, expected, result);
+  return verifyBroadcastResult(*this, lhs, rhs, result);
 }
 
 //===----------------------------------------------------------------------===//
@@ -661,10 +687,10 @@ LogicalResult ReshapeOp::verify() {
     return failure();
   auto input = cast<ShapedType>(getInput().getType());
   auto result = cast<ShapedType>(getType());
-  if (input.getElementType() != result.getElementType())
-    return emitOpError("reshape keeps the element type");
-  if (QuantizedType q = getQuantElementType(input); q && getQuantizedAxis(q))
-    return emitOpError("per-axis quantized tensors cannot be reshaped");
+  if (failed(verifyMovesElements(
+          *this, input, result, "reshape keeps the element type",
+          "per-axis quantized tensors cannot be reshaped")))
+    return failure();
   if (input.getNumElements() != result.getNumElements())
     return emitOpError() << "cannot reshape " << shapeToString(input.getShape())
                          << " (" << input.getNumElements() << " elements) to "
@@ -690,9 +716,8 @@ LogicalResult ArgMaxOp::verify() {
     return failure();
   auto input = cast<ShapedType>(getInput().getType());
   int64_t rank = input.getRank(), axis = getAxis();
-  if (axis < -rank || axis >= rank)
-    return emitOpError() << "axis " << axis << " is out of range for rank "
-                         << rank;
+  if (failed(verifyAxisInRange(*this, axis, rank)))
+    return failure();
   if (axis < 0)
     axis += rank;
   SmallVector<int64_t> expected;
@@ -719,23 +744,7 @@ LogicalResult MulOp::verify() {
   auto result = cast<ShapedType>(getType());
   if (!result.hasStaticShape() || !lhs.hasStaticShape() || !rhs.hasStaticShape())
     return emitOpError("operands and result must have static shapes");
-  // Numpy broadcasting: align trailing dimensions.
-  int64_t rank = std::max(lhs.getRank(), rhs.getRank());
-  SmallVector<int64_t> expected(rank);
-  for (int64_t i = 0; i < rank; ++i) {
-    int64_t a = i < rank - lhs.getRank()
-                    ? 1
-                    : lhs.getDimSize(i - (rank - lhs.getRank()));
-    int64_t b = i < rank - rhs.getRank()
-                    ? 1
-                    : rhs.getDimSize(i - (rank - rhs.getRank()));
-    if (a != b && a != 1 && b != 1)
-      return emitOpError() << "shapes " << shapeToString(lhs.getShape())
-                           << " and " << shapeToString(rhs.getShape())
-                           << " do not broadcast";
-    expected[i] = a == 1 ? b : a;
-  }
-  return verifyResultShape(*this, expected, result);
+  return verifyBroadcastResult(*this, lhs, rhs, result);
 }
 
 LogicalResult LeakyReluOp::verify() {
@@ -749,11 +758,7 @@ LogicalResult LeakyReluOp::verify() {
 LogicalResult SoftmaxOp::verify() {
   if (getInput().getType() != getType())
     return emitOpError("result type must equal the input type");
-  int64_t rank = getType().getRank(), axis = getAxis();
-  if (axis < -rank || axis >= rank)
-    return emitOpError() << "axis " << axis << " is out of range for rank "
-                         << rank;
-  return success();
+  return verifyAxisInRange(*this, getAxis(), getType().getRank());
 }
 
 LogicalResult TransposeOp::verify() {
@@ -761,10 +766,10 @@ LogicalResult TransposeOp::verify() {
     return failure();
   auto input = cast<ShapedType>(getInput().getType());
   auto result = cast<ShapedType>(getType());
-  if (input.getElementType() != result.getElementType())
-    return emitOpError("transpose keeps the element type");
-  if (QuantizedType q = getQuantElementType(input); q && getQuantizedAxis(q))
-    return emitOpError("expects a float or per-tensor quantized input");
+  if (failed(verifyMovesElements(
+          *this, input, result, "transpose keeps the element type",
+          "expects a float or per-tensor quantized input")))
+    return failure();
   ArrayRef<int64_t> perm = getPerm();
   if (static_cast<int64_t>(perm.size()) != input.getRank())
     return emitOpError() << "perm has " << perm.size()
