@@ -154,6 +154,11 @@ std::string joinInts(ArrayRef<int64_t> values, unsigned perLine = 24,
   return text;
 }
 
+/// The layer's ONNX node name(s) for comments, else its C name.
+static std::string sourceName(const HLSLayer &layer) {
+  return layer.sourceName.empty() ? layer.name : layer.sourceName;
+}
+
 class Emitter {
 public:
   Emitter(const HLSPlan &plan, const HLSEmitOptions &options)
@@ -174,7 +179,13 @@ private:
     return name + "_" + port.name + "_t";
   }
   std::string portParam(const HLSPort &port, bool isInput);
+  /// The output port a write_output stage writes.
+  const HLSPort &outputPort(const HLSLayer &layer);
   std::string stageParams(const HLSLayer &layer);
+  /// Declares the [C][L] transposition buffer of an AXI4-Stream port stage,
+  /// one bank per channel.
+  void declareTransposeBuffer(Code &code, const HLSPort &port, int64_t c,
+                              int64_t l);
   void writeAll(Code &code, const HLSLayer &layer, StringRef value);
   LogicalResult constants(Code &code, const HLSLayer &layer);
   void storagePragma(Code &code, const HLSBuffer &buffer,
@@ -229,16 +240,25 @@ std::string Emitter::stageParams(const HLSLayer &layer) {
   for (auto [i, s] : llvm::enumerate(layer.outStreams))
     params.push_back("hls::stream<" + streamType(s) + "> &out" +
                      std::to_string(i));
-  if (layer.kind == LayerKind::WriteOutput) {
-    size_t index = 0;
-    for (const HLSLayer &l : plan.layers) {
-      if (&l == &layer)
-        break;
-      index += l.kind == LayerKind::WriteOutput;
-    }
-    params.push_back(portParam(plan.outputs[index], false));
-  }
+  if (layer.kind == LayerKind::WriteOutput)
+    params.push_back(portParam(outputPort(layer), false));
   return llvm::join(params, ", ");
+}
+
+const HLSPort &Emitter::outputPort(const HLSLayer &layer) {
+  size_t index = 0;
+  for (const HLSLayer &l : plan.layers) {
+    if (&l == &layer)
+      break;
+    index += l.kind == LayerKind::WriteOutput;
+  }
+  return plan.outputs[index];
+}
+
+void Emitter::declareTransposeBuffer(Code &code, const HLSPort &port,
+                                     int64_t c, int64_t l) {
+  code.line(port.type.cType() + " buf[" + Twine(c) + "][" + Twine(l) + "];");
+  code.pragma("ARRAY_PARTITION variable=buf complete dim=1");
 }
 
 void Emitter::writeAll(Code &code, const HLSLayer &layer, StringRef value) {
@@ -396,11 +416,8 @@ LogicalResult Emitter::emitReadInput(Code &code, const HLSLayer &layer) {
   code.open("static void " + stageName(layer) + "(" + stageParams(layer) +
             ")");
   if (axis() && c > 1 && l > 1) {
-    // NCW beats in, positions out: a transposition buffer, one bank per
-    // channel.
-    code.line(port.type.cType() + " buf[" + Twine(c) + "][" + Twine(l) +
-              "];");
-    code.pragma("ARRAY_PARTITION variable=buf complete dim=1");
+    // NCW beats in, positions out.
+    declareTransposeBuffer(code, port, c, l);
     code.open("read: for (int e = 0; e < " + Twine(c * l) + "; ++e)");
     code.pragma("PIPELINE II=1");
     code.line("buf[e / " + Twine(l) + "][e % " + Twine(l) +
@@ -434,20 +451,12 @@ LogicalResult Emitter::emitReadInput(Code &code, const HLSLayer &layer) {
 }
 
 LogicalResult Emitter::emitWriteOutput(Code &code, const HLSLayer &layer) {
-  size_t index = 0;
-  for (const HLSLayer &l : plan.layers) {
-    if (&l == &layer)
-      break;
-    index += l.kind == LayerKind::WriteOutput;
-  }
-  const HLSPort &port = plan.outputs[index];
+  const HLSPort &port = outputPort(layer);
   int64_t c = layer.cin, l = layer.inLength;
   code.open("static void " + stageName(layer) + "(" + stageParams(layer) +
             ")");
   if (axis() && c > 1 && l > 1) {
-    code.line(port.type.cType() + " buf[" + Twine(c) + "][" + Twine(l) +
-              "];");
-    code.pragma("ARRAY_PARTITION variable=buf complete dim=1");
+    declareTransposeBuffer(code, port, c, l);
     code.open("collect: for (int t = 0; t < " + Twine(l) + "; ++t)");
     code.pragma("PIPELINE II=1");
     code.line("const " + streamType(layer.inStreams.front()) +
@@ -629,8 +638,7 @@ void Emitter::emitConvCore(Code &code, const HLSLayer &layer,
 }
 
 LogicalResult Emitter::emitConv(Code &code, const HLSLayer &layer) {
-  code.line("// " + std::string(layer.sourceName.empty() ? layer.name
-                                                          : layer.sourceName) +
+  code.line("// " + sourceName(layer) +
             ": conv " + Twine(layer.cin) + "->" + Twine(layer.cout) + " k" +
             Twine(layer.kernel) + ", " + Twine(layer.inLength) + " -> " +
             Twine(layer.outLength) + " positions, R=" +
@@ -656,8 +664,7 @@ LogicalResult Emitter::emitRecurrentConv(Code &code, const HLSLayer &layer) {
       px + " buf[2][" + std::to_string(maxLength) + "]";
   // The engine: one step of the recurrent conv, the only copy of its
   // datapath.
-  code.line("// " + std::string(layer.sourceName.empty() ? layer.name
-                                                          : layer.sourceName) +
+  code.line("// " + sourceName(layer) +
             ": the recurrent conv's engine, ONE conv " + Twine(layer.cin) +
             "->" + Twine(layer.cout) + " k" + Twine(layer.kernel) +
             " datapath (R=" + Twine(layer.reuseFactor) + ", " +
@@ -704,8 +711,7 @@ LogicalResult Emitter::emitDense(Code &code, const HLSLayer &layer) {
   std::string pxIn = streamType(layer.inStreams.front());
   std::string pxOut = pixelType(layer.cout, layer.output);
   int64_t features = layer.macsPerPosition;
-  code.line("// " + std::string(layer.sourceName.empty() ? layer.name
-                                                          : layer.sourceName) +
+  code.line("// " + sourceName(layer) +
             ": dense " + Twine(features) + "->" + Twine(layer.cout) +
             ", R=" + Twine(layer.reuseFactor) + " (" +
             Twine(layer.multipliers) + " multipliers, II=" + Twine(layer.ii) +

@@ -208,6 +208,14 @@ private:
   LogicalResult readWeights(Operation *op, Value weight, Value bias,
                             HLSLayer &layer);
   std::string uniqueName(Operation *op, StringRef fallback);
+  /// A conv / recurrent_conv / dense layer named after `op` (or
+  /// `fallback`), with its weights and bias read.
+  FailureOr<HLSLayer> startWeightLayer(Operation *op, LayerKind kind,
+                                       StringRef fallback, Value weight,
+                                       Value bias);
+  /// Appends `layer`, fed by `in` (null for the input stage); it produces
+  /// `result`.
+  void addLayer(const HLSLayer &layer, const StageValue *in, Value result);
   int64_t connect(const StageValue &from, int64_t to);
   LogicalResult setReuseFactors();
   void derive(HLSLayer &layer);
@@ -241,6 +249,35 @@ std::string Planner::uniqueName(Operation *op, StringRef fallback) {
     name = base + "_" + std::to_string(i);
   usedNames.insert(name);
   return name;
+}
+
+FailureOr<HLSLayer> Planner::startWeightLayer(Operation *op, LayerKind kind,
+                                              StringRef fallback, Value weight,
+                                              Value bias) {
+  HLSLayer layer;
+  layer.kind = kind;
+  layer.op = op;
+  SmallVector<std::string> names;
+  collectNames(op->getLoc(), names);
+  layer.sourceName = llvm::join(names, ",");
+  layer.name = uniqueName(op, fallback);
+  if (failed(readWeights(op, weight, bias, layer)))
+    return failure();
+  return layer;
+}
+
+void Planner::addLayer(const HLSLayer &layer, const StageValue *in,
+                       Value result) {
+  plan.layers.push_back(layer);
+  int64_t index = plan.layers.size() - 1;
+  if (in)
+    connect(*in, index);
+  StageValue value;
+  value.layer = index;
+  value.channels = layer.cout;
+  value.length = layer.outLength;
+  value.type = layer.output;
+  stages[result] = value;
 }
 
 int64_t Planner::connect(const StageValue &from, int64_t to) {
@@ -386,13 +423,7 @@ LogicalResult Planner::planQuantize(QuantizeOp op) {
   layer.inLength = layer.convLength = layer.outLength =
       type.getRank() == 3 ? type.getDimSize(2) : 1;
   layer.input = layer.output = port.type;
-  plan.layers.push_back(layer);
-  StageValue value;
-  value.layer = plan.layers.size() - 1;
-  value.channels = layer.cout;
-  value.length = layer.outLength;
-  value.type = port.type;
-  stages[op.getResult()] = value;
+  addLayer(layer, /*in=*/nullptr, op.getResult());
   return success();
 }
 
@@ -461,15 +492,12 @@ LogicalResult Planner::planConv(Operation *op) {
     return op->emitError("the hls target cannot feed this conv from a "
                          "reshaped value");
 
-  HLSLayer layer;
-  layer.kind = recurrent ? LayerKind::RecurrentConv : LayerKind::Conv;
-  layer.op = op;
-  SmallVector<std::string> names;
-  collectNames(op->getLoc(), names);
-  layer.sourceName = llvm::join(names, ",");
-  layer.name = uniqueName(op, recurrent ? "rconv" : "conv");
-  if (failed(readWeights(op, weight, bias, layer)))
+  FailureOr<HLSLayer> started = startWeightLayer(
+      op, recurrent ? LayerKind::RecurrentConv : LayerKind::Conv,
+      recurrent ? "rconv" : "conv", weight, bias);
+  if (failed(started))
     return failure();
+  HLSLayer &layer = *started;
   layer.input = in->type;
   layer.cin = inType.getDimSize(1);
   layer.cout = weightType.getDimSize(0);
@@ -528,15 +556,7 @@ LogicalResult Planner::planConv(Operation *op) {
                            .getDimSize(2);
     layer.outLength = cast<ShapedType>(result.getType()).getDimSize(2);
   }
-  plan.layers.push_back(layer);
-  int64_t index = plan.layers.size() - 1;
-  connect(*in, index);
-  StageValue value;
-  value.layer = index;
-  value.channels = layer.cout;
-  value.length = layer.outLength;
-  value.type = layer.output;
-  stages[result] = value;
+  addLayer(layer, &*in, result);
   return success();
 }
 
@@ -552,15 +572,11 @@ LogicalResult Planner::planDense(DenseOp op) {
   FailureOr<StageValue> in = lookup(op.getInput(), op);
   if (failed(in))
     return failure();
-  HLSLayer layer;
-  layer.kind = LayerKind::Dense;
-  layer.op = op;
-  SmallVector<std::string> names;
-  collectNames(op->getLoc(), names);
-  layer.sourceName = llvm::join(names, ",");
-  layer.name = uniqueName(op, "dense");
-  if (failed(readWeights(op, op.getWeight(), op.getBias(), layer)))
+  FailureOr<HLSLayer> started = startWeightLayer(
+      op, LayerKind::Dense, "dense", op.getWeight(), op.getBias());
+  if (failed(started))
     return failure();
+  HLSLayer &layer = *started;
   layer.input = in->type;
   layer.cin = in->channels;
   layer.inLength = in->length;
@@ -572,15 +588,7 @@ LogicalResult Planner::planDense(DenseOp op) {
   Value result = fuseEpilogue(op.getResult(), layer, /*allowPool=*/false);
   if (!layer.requantized)
     layer.output = getAccumulatorValueType(layer.accBits);
-  plan.layers.push_back(layer);
-  int64_t index = plan.layers.size() - 1;
-  connect(*in, index);
-  StageValue value;
-  value.layer = index;
-  value.channels = layer.cout;
-  value.length = 1;
-  value.type = layer.output;
-  stages[result] = value;
+  addLayer(layer, &*in, result);
   return success();
 }
 
@@ -724,11 +732,8 @@ void Planner::derive(HLSLayer &layer) {
              layer.kind == LayerKind::Dense ? 1 : ceilDiv(layer.cout, r));
 
   int64_t span = (layer.kernel - 1) * layer.dilation + 1;
-  switch (layer.kind) {
-  case LayerKind::Conv: {
-    HLSLoop pos = loop("pos", {layer.padBegin + layer.inLength + layer.padEnd},
-                       r, layer.depth);
-    layer.loops.push_back(pos);
+  // The conv's line buffer and the fused pool's window, in registers.
+  auto addWindowBuffers = [&] {
     layer.buffers.push_back(HLSBuffer{"window", "line buffer", span,
                                       pixelInBits, Storage::Registers, span,
                                       1});
@@ -737,6 +742,13 @@ void Planner::derive(HLSLayer &layer) {
                                         layer.poolKernel, pixelOutBits,
                                         Storage::Registers, layer.poolKernel,
                                         1});
+  };
+  switch (layer.kind) {
+  case LayerKind::Conv: {
+    HLSLoop pos = loop("pos", {layer.padBegin + layer.inLength + layer.padEnd},
+                       r, layer.depth);
+    layer.loops.push_back(pos);
+    addWindowBuffers();
     return;
   }
   case LayerKind::RecurrentConv: {
@@ -759,14 +771,7 @@ void Planner::derive(HLSLayer &layer) {
                        Storage::BRAM, 1, 2};
     pingPong.storage = chooseStorage(maxLength, pixelInBits, false);
     layer.buffers.push_back(pingPong);
-    layer.buffers.push_back(HLSBuffer{"window", "line buffer", span,
-                                      pixelInBits, Storage::Registers, span,
-                                      1});
-    if (layer.poolKernel)
-      layer.buffers.push_back(HLSBuffer{"pool_window", "pool window",
-                                        layer.poolKernel, pixelOutBits,
-                                        Storage::Registers, layer.poolKernel,
-                                        1});
+    addWindowBuffers();
     return;
   }
   case LayerKind::Dense: {
