@@ -25,38 +25,13 @@ import subprocess
 import sys
 
 import numpy as np
-import onnx
-from onnx import numpy_helper
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "onnx-node"))
+import node_cases  # noqa: E402
 import run_node_tests as nt  # noqa: E402
 
 RTOL, ATOL = 1e-4, 1e-5
-
-
-def graph_input_data(model, adapted, values):
-    """The float32 data of the adapted model's single input."""
-    name = adapted.graph.input[0].name
-    if name.endswith("__float"):
-        # A wrapped integer activation: feed (q - z) * s so that the
-        # QuantizeLinear in front of the op gives back q.
-        orig = name[:-len("__float")]
-        q = numpy_helper.to_array(values[orig]).astype(np.int64)
-        inits = {t.name: numpy_helper.to_array(t) for t in adapted.graph.initializer}
-        s = np.asarray(inits[orig + "__scale"], np.float32)
-        z = np.asarray(inits[orig + "__zero_point"]).astype(np.int64)
-        # Per-axis parameters broadcast along axis 1 (QuantizeLinear's default).
-        if s.ndim == 1 and q.ndim > 1:
-            shape = [1] * q.ndim
-            shape[1] = -1
-            s, z = s.reshape(shape), z.reshape(shape)
-        x = ((q - z).astype(np.float32) * s).astype(np.float32)
-        back = np.rint(x / s).astype(np.int64) + z
-        if not np.array_equal(back, q):
-            return None
-        return x
-    return numpy_helper.to_array(values[name]).astype(np.float32)
 
 
 def main():
@@ -69,38 +44,23 @@ def main():
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
 
-    wanted = []
-    with open(a.table) as f:
-        for line in f:
-            if line.startswith("#") or not line.strip():
-                continue
-            cols = line.rstrip("\n").split("\t")
-            if cols[1] == "pass":
-                wanted.append(cols[0])
+    wanted = node_cases.passing_tests(a.table)
 
     failures, counts = [], {"ran": 0, "matched": 0, "folded": 0, "inputs": 0,
                             "refused": 0, "one_step": 0}
     per_op = {}
-    for name in wanted:
-        test_dir = os.path.join(a.data, name)
-        model = onnx.load(os.path.join(test_dir, "model.onnx"))
-        op = nt.primary_op(name, model)
-        if op is None or op in nt.FOLD_ONLY:
+    for case in node_cases.adapted_cases(a.data, wanted, a.work):
+        name, op, base = case.name, case.op, case.base
+        if case.skip == "folded":
             counts["folded"] += 1
             continue
-        values = nt.load_inputs(test_dir, model)
-        adapted, _ = nt.adapt(model, op, values)
-        if len(adapted.graph.input) != 1:
+        if case.skip == "inputs":
             counts["inputs"] += 1
             continue
-        x = graph_input_data(model, adapted, values)
-        if x is None:
+        if case.skip == "inexact":
             failures.append("%s: cannot feed the integer input exactly through "
                             "QuantizeLinear" % name)
             continue
-        base = os.path.join(a.work, name)
-        onnx.save(adapted, base + ".onnx")
-        x.astype("<f4").tofile(base + ".in.f32")
         if subprocess.run([a.qrcnnc, base + ".onnx", "--import-only", "-o", os.devnull],
                           capture_output=True).returncode != 0:
             counts["refused"] += 1
@@ -115,7 +75,7 @@ def main():
         with open(base + ".meta.json") as f:
             meta = json.load(f)
         got = np.fromfile(base + ".out.f32", "<f4").astype(np.float64)
-        expected = nt.load_outputs(test_dir, model)
+        expected = nt.load_outputs(case.test_dir, case.model)
         steps = np.concatenate([np.asarray(o["steps"], np.float64) for o in meta["outputs"]])
         want = np.concatenate([np.asarray(e).astype(np.float64).ravel() for e in expected])
         is_int = np.concatenate([np.full(np.asarray(e).size, np.asarray(e).dtype.kind in "iub")

@@ -258,6 +258,30 @@ def _io(spec):
     return inputs, outputs
 
 
+class _Graph:
+    """The nodes and initializers of a model being emitted; an initializer
+    is kept once per name (blocks share scales and zero points)."""
+
+    def __init__(self):
+        self.nodes, self.inits, self.seen = [], [], set()
+
+    def init(self, t):
+        if t.name not in self.seen:
+            self.seen.add(t.name)
+            self.inits.append(t)
+
+
+def _quantize_input(g, spec, dequantize=True):
+    """x -> QuantizeLinear "x_q" (uint8, scale sx, zero point zx), then
+    DequantizeLinear "x_dq" unless the model reads x_q itself."""
+    g.init(f32("x.scale", spec.sx))
+    g.init(tensor("x.zero_point", spec.zx, np.uint8))
+    g.nodes.append(node("QuantizeLinear", ["x", "x.scale", "x.zero_point"], ["x_q"], "x_quant"))
+    if dequantize:
+        g.nodes.append(node("DequantizeLinear", ["x_q", "x.scale", "x.zero_point"], ["x_dq"],
+                            "x_dequant"))
+
+
 # --------------------------------------------------------------------------
 # QDQ form (opset 13): int8/uint8 containers, 4-bit ranges made by Clip
 # --------------------------------------------------------------------------
@@ -265,17 +289,9 @@ def emit_qdq(spec, name, clip_style="float"):
     """clip_style 'float': Relu -> Clip(0, 15*s) on the float value -> Q -> DQ.
     clip_style 'qclip': Relu -> Q(uint8) -> Clip(0, 15) on uint8 -> DQ."""
     nm = _Names(spec)
-    nodes, inits, seen = [], [], set()
-
-    def init(t):
-        if t.name not in seen:
-            seen.add(t.name)
-            inits.append(t)
-
-    init(f32("x.scale", spec.sx))
-    init(tensor("x.zero_point", spec.zx, np.uint8))
-    nodes += [node("QuantizeLinear", ["x", "x.scale", "x.zero_point"], ["x_q"], "x_quant"),
-              node("DequantizeLinear", ["x_q", "x.scale", "x.zero_point"], ["x_dq"], "x_dequant")]
+    g = _Graph()
+    nodes, inits, seen, init = g.nodes, g.inits, g.seen, g.init
+    _quantize_input(g, spec)
 
     def act(prefix, conv_out, out_scale, pooled_name):
         s = "act_scale_" + _scale_tag(out_scale)
@@ -352,17 +368,9 @@ def emit_qdq(spec, name, clip_style="float"):
 # --------------------------------------------------------------------------
 def emit_int4(spec, name):
     nm = _Names(spec)
-    nodes, inits, seen = [], [], set()
-
-    def init(t):
-        if t.name not in seen:
-            seen.add(t.name)
-            inits.append(t)
-
-    init(f32("x.scale", spec.sx))
-    init(tensor("x.zero_point", spec.zx, np.uint8))
-    nodes += [node("QuantizeLinear", ["x", "x.scale", "x.zero_point"], ["x_q"], "x_quant"),
-              node("DequantizeLinear", ["x_q", "x.scale", "x.zero_point"], ["x_dq"], "x_dequant")]
+    g = _Graph()
+    nodes, inits, seen, init = g.nodes, g.inits, g.seen, g.init
+    _quantize_input(g, spec)
 
     def act(prefix, conv_out, out_scale, pooled):
         s = "act_scale_" + _scale_tag(out_scale)
@@ -419,19 +427,12 @@ def emit_int4(spec, name):
 # --------------------------------------------------------------------------
 def emit_qop(spec, name):
     nm = _Names(spec)
-    nodes, inits, seen = [], [], set()
-
-    def init(t):
-        if t.name not in seen:
-            seen.add(t.name)
-            inits.append(t)
-
-    init(f32("x.scale", spec.sx))
-    init(tensor("x.zero_point", spec.zx, np.uint8))
+    g = _Graph()
+    nodes, inits, init = g.nodes, g.inits, g.init
+    _quantize_input(g, spec, dequantize=False)
     init(tensor("act.zero_point", 0, np.uint8))
     init(tensor("u4.min", 0, np.uint8))
     init(tensor("u4.max", 15, np.uint8))
-    nodes.append(node("QuantizeLinear", ["x", "x.scale", "x.zero_point"], ["x_q"], "x_quant"))
 
     def tail(prefix, conv_out, pooled, out_scale, export):
         nodes.append(node("Clip", [conv_out, "u4.min", "u4.max"], [prefix + "_clip"], prefix + "_clip4"))
@@ -542,13 +543,8 @@ def off_grid(ints, scale, rng, amp=0.3):
 def emit_qonnx(spec, name, domain=QONNX_DOMAIN, seed=7):
     rng = np.random.default_rng(seed)
     nm = _Names(spec)
-    nodes, inits, seen = [], [], set()
-
-    def init(t):
-        if t.name not in seen:
-            seen.add(t.name)
-            inits.append(t)
-
+    g = _Graph()
+    nodes, inits, init = g.nodes, g.inits, g.init
     for v in (0, 4, 8):
         init(f32("bw%d" % v if v else "zero", float(v)))
     init(f32("x.scale", spec.sx))

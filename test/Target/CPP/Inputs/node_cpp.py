@@ -6,8 +6,8 @@ harness; the outputs must be bit-identical to `qrcnnc --run`.
 
     node_cpp.py --table scope.tsv --work DIR [--data DIR] [--cxx c++]
 
-The tests are adapted exactly as test/onnx-node/run_node_tests.py and
-test/e2e/node_golden.py do (parameters bound as initializers, integer
+The tests are adapted by test/onnx-node/node_cases.py, as for
+test/e2e/node_golden.py (parameters bound as initializers, integer
 activations fed through QuantizeLinear). Float-only tests are refused by
 the integer lowering (exit 1 with a diagnostic) and counted. Prints a line
 per failure and a summary; exit status 1 on any failure (a crash, a build
@@ -19,36 +19,11 @@ import subprocess
 import sys
 
 import numpy as np
-import onnx
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.abspath(os.path.join(HERE, "..", "..", "..", ".."))
 sys.path.insert(0, os.path.join(SRC, "test", "onnx-node"))
-import run_node_tests as nt  # noqa: E402
-from onnx import numpy_helper  # noqa: E402
-
-
-def graph_input_data(model, adapted, values):
-    """The float32 data of the adapted model's single input (as the golden
-    model's node test feeds it): a wrapped integer activation `X__float`
-    gets (q - z) * s, so that the QuantizeLinear in front of the op gives
-    back q; None if that does not round-trip exactly."""
-    name = adapted.graph.input[0].name
-    if not name.endswith("__float"):
-        return numpy_helper.to_array(values[name]).astype(np.float32)
-    orig = name[:-len("__float")]
-    q = numpy_helper.to_array(values[orig]).astype(np.int64)
-    inits = {t.name: numpy_helper.to_array(t) for t in adapted.graph.initializer}
-    s = np.asarray(inits[orig + "__scale"], np.float32)
-    z = np.asarray(inits[orig + "__zero_point"]).astype(np.int64)
-    if s.ndim == 1 and q.ndim > 1:  # per-axis parameters along axis 1
-        shape = [1] * q.ndim
-        shape[1] = -1
-        s, z = s.reshape(shape), z.reshape(shape)
-    x = ((q - z).astype(np.float32) * s).astype(np.float32)
-    if not np.array_equal(np.rint(x / s).astype(np.int64) + z, q):
-        return None
-    return x
+import node_cases  # noqa: E402
 
 
 # Tests whose compiled outputs are known to differ today, with the cause (a
@@ -71,36 +46,16 @@ def main():
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
 
-    wanted = []
-    for line in open(a.table):
-        if line.startswith("#") or not line.strip():
-            continue
-        cols = line.rstrip("\n").split("\t")
-        if cols[1] == "pass":
-            wanted.append(cols[0])
+    wanted = node_cases.passing_tests(a.table)
 
     failures = []
     counts = {"compiled": 0, "refused": 0, "skipped": 0, "values": 0}
     compiled_ops = {}
-    for name in wanted:
-        test_dir = os.path.join(a.data, name)
-        model = onnx.load(os.path.join(test_dir, "model.onnx"))
-        op = nt.primary_op(name, model)
-        if op is None or op in nt.FOLD_ONLY:
+    for case in node_cases.adapted_cases(a.data, wanted, a.work):
+        if case.skip:
             counts["skipped"] += 1
             continue
-        values = nt.load_inputs(test_dir, model)
-        adapted, _ = nt.adapt(model, op, values)
-        if len(adapted.graph.input) != 1:
-            counts["skipped"] += 1
-            continue
-        x = graph_input_data(model, adapted, values)
-        if x is None:
-            counts["skipped"] += 1
-            continue
-        base = os.path.join(a.work, name)
-        onnx.save(adapted, base + ".onnx")
-        x.astype("<f4").tofile(base + ".in.f32")
+        name, op, base = case.name, case.op, case.base
         gold = subprocess.run(["qrcnnc", base + ".onnx", "--run", base + ".in.f32",
                                "-o", base + ".gold.f32"], capture_output=True)
         if gold.returncode != 0:
