@@ -270,6 +270,12 @@ class _Graph:
             self.seen.add(t.name)
             self.inits.append(t)
 
+    def build(self, spec, name, **kwargs):
+        """The model, with input x and outputs logits (and the branch
+        outputs); kwargs go to onnx_util.model (opset, extra_opsets)."""
+        ins, outs = _io(spec)
+        return model(self.nodes, name, ins, outs, self.inits, **kwargs)
+
 
 def _quantize_input(g, spec, dequantize=True):
     """x -> QuantizeLinear "x_q" (uint8, scale sx, zero point zx), then
@@ -290,7 +296,7 @@ def emit_qdq(spec, name, clip_style="float"):
     clip_style 'qclip': Relu -> Q(uint8) -> Clip(0, 15) on uint8 -> DQ."""
     nm = _Names(spec)
     g = _Graph()
-    nodes, inits, seen, init = g.nodes, g.inits, g.seen, g.init
+    nodes, seen, init = g.nodes, g.seen, g.init
     _quantize_input(g, spec)
 
     def act(prefix, conv_out, out_scale, pooled_name):
@@ -359,8 +365,7 @@ def emit_qdq(spec, name, clip_style="float"):
               node("DequantizeLinear", ["fc.w_q", "fc.w_scale", "w.zero_point"], ["fc.w"], "fc_w_dequant"),
               node("DequantizeLinear", ["fc.b_q", "fc.b_scale", "b.zero_point"], ["fc.b"], "fc_b_dequant"),
               node("Gemm", ["flat", "fc.w", "fc.b"], ["logits"], "fc", transB=1)]
-    ins, outs = _io(spec)
-    return model(nodes, name, ins, outs, inits, opset=13)
+    return g.build(spec, name, opset=13)
 
 
 # --------------------------------------------------------------------------
@@ -369,7 +374,7 @@ def emit_qdq(spec, name, clip_style="float"):
 def emit_int4(spec, name):
     nm = _Names(spec)
     g = _Graph()
-    nodes, inits, seen, init = g.nodes, g.inits, g.seen, g.init
+    nodes, seen, init = g.nodes, g.seen, g.init
     _quantize_input(g, spec)
 
     def act(prefix, conv_out, out_scale, pooled):
@@ -418,8 +423,7 @@ def emit_int4(spec, name):
     nodes += [node("Flatten", [prev], ["flat"], "flatten", axis=1),
               node("DequantizeLinear", ["fc.w_q", "fc.w_scale"], ["fc.w"], "fc_w_dequant"),
               node("Gemm", ["flat", "fc.w", "fc.b"], ["logits"], "fc", transB=1)]
-    ins, outs = _io(spec)
-    return model(nodes, name, ins, outs, inits, opset=21)
+    return g.build(spec, name, opset=21)
 
 
 # --------------------------------------------------------------------------
@@ -428,7 +432,7 @@ def emit_int4(spec, name):
 def emit_qop(spec, name):
     nm = _Names(spec)
     g = _Graph()
-    nodes, inits, init = g.nodes, g.inits, g.init
+    nodes, init = g.nodes, g.init
     _quantize_input(g, spec, dequantize=False)
     init(tensor("act.zero_point", 0, np.uint8))
     init(tensor("u4.min", 0, np.uint8))
@@ -477,8 +481,7 @@ def emit_qop(spec, name):
               node("Cast", ["fc_acc"], ["fc_acc_f"], "fc_cast", to=FLOAT),
               node("Mul", ["fc_acc_f", "fc.scale"], ["fc_mul"], "fc_rescale"),
               node("Add", ["fc_mul", "fc.b"], ["logits"], "fc_bias")]
-    ins, outs = _io(spec)
-    return model(nodes, name, ins, outs, inits, opset=13)
+    return g.build(spec, name, opset=13)
 
 
 # --------------------------------------------------------------------------
@@ -544,7 +547,7 @@ def emit_qonnx(spec, name, domain=QONNX_DOMAIN, seed=7):
     rng = np.random.default_rng(seed)
     nm = _Names(spec)
     g = _Graph()
-    nodes, inits, init = g.nodes, g.inits, g.init
+    nodes, init = g.nodes, g.init
     for v in (0, 4, 8):
         init(f32("bw%d" % v if v else "zero", float(v)))
     init(f32("x.scale", spec.sx))
@@ -586,8 +589,7 @@ def emit_qonnx(spec, name, domain=QONNX_DOMAIN, seed=7):
     quant(nodes, "fc.weight", "fc.w_scale", "zero", "bw4", "fc_wq", "fc_weight_quant", signed=1, domain=domain)
     nodes += [node("Flatten", [prev], ["flat"], "flatten", axis=1),
               node("Gemm", ["flat", "fc_wq", "fc.bias"], ["logits"], "fc", transB=1)]
-    ins, outs = _io(spec)
-    return model(nodes, name, ins, outs, inits, opset=13, extra_opsets=[(domain, 1)])
+    return g.build(spec, name, opset=13, extra_opsets=[(domain, 1)])
 
 
 # --------------------------------------------------------------------------
