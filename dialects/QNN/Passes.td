@@ -84,6 +84,26 @@ def FoldRecurrentConv : Pass<"qnn-fold-recurrent-conv"> {
   let dependentDialects = ["::qrcnn::qnn::QNNDialect"];
 }
 
+def CheckSizeLimits : Pass<"qnn-check-size-limits", "::mlir::ModuleOp"> {
+  let summary = "Refuse constants larger than any device qrcnn compiles for";
+  let description = [{
+    The pipeline's first pass. The passes after it walk every value of
+    every constant (weights are folded, rescaled and bounded value by
+    value), so a 2^28-element splat weight, one line of qnn IR or a large
+    ONNX initializer, took them 38 s and 2 GiB before the golden model's
+    own bounds could apply. The constant values of a module must add up
+    to at most `max-constant-values`; the default, 2^24, is 16 MiB of
+    8-bit weights: more than the flash of the microcontrollers and the
+    block RAM of the Artix-7 parts the backends target (an XC7A200T holds
+    1.6 MiB). The error names the constant that crosses the limit.
+  }];
+  let options = [
+    Option<"maxConstantValues", "max-constant-values", "int64_t",
+           /*default=*/"int64_t(1) << 24",
+           "Most constant values (summed over the module) the pipeline accepts">,
+  ];
+}
+
 def InferBitWidths : Pass<"qnn-infer-bit-widths"> {
   let summary = "Set acc_bits on quantized conv, dense and recurrent_conv";
   let description = [{

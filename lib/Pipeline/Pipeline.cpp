@@ -17,6 +17,8 @@ using namespace mlir;
 namespace qrcnn {
 
 void populateQNNPipeline(OpPassManager &pm, const PipelineOptions &options) {
+  // Bounds first: the passes after it visit every constant value.
+  pm.addPass(qnn::createCheckSizeLimits());
   // Integer ops first; CSE then merges identical constants (a weight
   // initializer read by several layers), so folding sees shared values.
   pm.addPass(qnn::createFuseQuantization());

@@ -263,6 +263,19 @@ func.func @main(%x: tensor<1x64x4096xf32>) -> tensor<1x64x4096xf32> {
 }
 """
 
+# A conv whose weight is a splat of 2^28 4-bit values: one line of IR.
+MLIR_SPLAT_WEIGHT = """
+func.func @main(%x: tensor<1x16384x1xf32>) -> tensor<1x16384x1xf32> {
+  %wq = qnn.constant dense<1> : tensor<16384x16384x1xi4> : tensor<16384x16384x1x!quant.uniform<i4:f32, 0.5>>
+  %xq = qnn.quantize %x : tensor<1x16384x1xf32> -> tensor<1x16384x1x!quant.uniform<u8:f32, 0.25>>
+  %xd = qnn.dequantize %xq : tensor<1x16384x1x!quant.uniform<u8:f32, 0.25>> -> tensor<1x16384x1xf32>
+  %wd = qnn.dequantize %wq : tensor<16384x16384x1x!quant.uniform<i4:f32, 0.5>> -> tensor<16384x16384x1xf32>
+  %c = qnn.conv %xd, %wd {strides = array<i64: 1>, pads = array<i64: 0, 0>, dilations = array<i64: 1>}
+      : (tensor<1x16384x1xf32>, tensor<16384x16384x1xf32>) -> tensor<1x16384x1xf32>
+  return %c : tensor<1x16384x1xf32>
+}
+"""
+
 
 def golden_cases():
     """--run cases whose golden run would take too much memory or time
@@ -330,6 +343,13 @@ def late_run_cases(work):
     yield ("golden-recurrent-65536-steps", "--run of qnn IR with a recurrent conv of 65536 steps over 1x64x4096 "
            "(3.3 * 10^12 multiply-accumulates)", {"model.mlir": MLIR_RECURRENT_LONG.encode(), "in.f32": b""},
            ["model.mlir", "--run", "in.f32"], ["'qnn.recurrent_conv' op", "operations per sample"])
+    yield ("mlir-nesting-100000", "qnn IR text with 100,000 nested parentheses in a function type "
+           "(overflowed the stack of MLIR's parser; found by qnn-mlir-fuzzer)",
+           {"model.mlir": ("func.func private @f() -> " + "(" * 100000 + ")" * 100000 + "\n").encode()},
+           ["model.mlir"], ["nested more than 256 levels"])
+    yield ("mlir-splat-weight-2^28", "qnn IR whose conv weight is one splat constant of 16384x16384 4-bit values "
+           "(took 10 s to verify and 38 s / 2 GiB in the passes)",
+           {"model.mlir": MLIR_SPLAT_WEIGHT.encode()}, ["model.mlir"], ["268435456 values", "qnn-check-size-limits"])
 
 
 def check(words, text):
