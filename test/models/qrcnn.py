@@ -270,6 +270,13 @@ class _Graph:
             self.seen.add(t.name)
             self.inits.append(t)
 
+    def act_scale(self, scale):
+        """The name of the initializer holding activation scale `scale`
+        (one per value), added if new."""
+        name = "act_scale_" + _scale_tag(scale)
+        self.init(f32(name, scale))
+        return name
+
     def build(self, spec, name, **kwargs):
         """The model, with input x and outputs logits (and the branch
         outputs); kwargs go to onnx_util.model (opset, extra_opsets)."""
@@ -300,8 +307,7 @@ def emit_qdq(spec, name, clip_style="float"):
     _quantize_input(g, spec)
 
     def act(prefix, conv_out, out_scale, pooled_name):
-        s = "act_scale_" + _scale_tag(out_scale)
-        init(f32(s, out_scale))
+        s = g.act_scale(out_scale)
         init(tensor("act.zero_point", 0, np.uint8))
         init(f32("relu.min", 0.0))
         nodes.append(node("Relu", [conv_out], [prefix + "_relu"], prefix + "_relu"))
@@ -378,8 +384,7 @@ def emit_int4(spec, name):
     _quantize_input(g, spec)
 
     def act(prefix, conv_out, out_scale, pooled):
-        s = "act_scale_" + _scale_tag(out_scale)
-        init(f32(s, out_scale))
+        s = g.act_scale(out_scale)
         nodes.append(node("Relu", [conv_out], [prefix + "_relu"], prefix + "_relu"))
         # uint4 saturation makes the 4-bit range; no zero point -> output_dtype
         nodes.append(node("QuantizeLinear", [prefix + "_relu", s], [prefix + "_q"], prefix + "_quant",
@@ -447,8 +452,7 @@ def emit_qop(spec, name):
             nodes.append(node("DequantizeLinear", [q_out, s, "act.zero_point"], [pooled], prefix + "_export_dequant"))
         return q_out
 
-    s_a = "act_scale_" + _scale_tag(spec.sa)
-    init(f32(s_a, spec.sa))
+    s_a = g.act_scale(spec.sa)
     init(tensor("stem.w_q", spec.stem_w, np.int8))
     init(f32("stem.w_scale", spec.stem_sw))
     init(tensor("w.zero_point", 0, np.int8))
@@ -462,8 +466,7 @@ def emit_qop(spec, name):
     for i, b in enumerate(spec.blocks):
         p = "block%d" % (i + 1)
         wn, bn = nm.w(i), nm.b(i)
-        s_out = "act_scale_" + _scale_tag(b["out_scale"])
-        init(f32(s_out, b["out_scale"]))
+        s_out = g.act_scale(b["out_scale"])
         init(tensor(wn + "_q", spec.weights[b["w"]], np.int8))
         init(f32("block.w_scale", spec.block_sw))
         init(tensor("block.w_zero_point", np.zeros(C, np.int8), np.int8))
@@ -555,8 +558,7 @@ def emit_qonnx(spec, name, domain=QONNX_DOMAIN, seed=7):
     quant(nodes, "x", "x.scale", "x.zero_point", "bw8", "x_quant", "x_quant", signed=0, domain=domain)
 
     def act(prefix, conv_out, out_scale, pooled):
-        s = "act_scale_" + _scale_tag(out_scale)
-        init(f32(s, out_scale))
+        s = g.act_scale(out_scale)
         nodes.append(node("Relu", [conv_out], [prefix + "_relu"], prefix + "_relu"))
         quant(nodes, prefix + "_relu", s, "zero", "bw4", prefix + "_act", prefix + "_act_quant", signed=0, domain=domain)
         nodes.append(node("MaxPool", [prefix + "_act"], [pooled], prefix + "_pool", kernel_shape=[2], strides=[2]))
