@@ -116,7 +116,9 @@ std::optional<std::pair<int64_t, int64_t>> getGridBounds(Value q, double lo,
     if (std::isinf(bound))
       return outside;
     double k = std::nearbyint(bound / scale) + static_cast<double>(zp);
-    if (k < static_cast<double>(min) || k > static_cast<double>(max))
+    // Written so that a NaN bound (a Clip to NaN) fails too: converting
+    // NaN to an integer is undefined behaviour.
+    if (!(k >= static_cast<double>(min) && k <= static_cast<double>(max)))
       return std::nullopt;
     if (real(static_cast<int64_t>(k)) != bound)
       return std::nullopt;

@@ -350,6 +350,16 @@ def late_run_cases(work):
     yield ("mlir-splat-weight-2^28", "qnn IR whose conv weight is one splat constant of 16384x16384 4-bit values "
            "(took 10 s to verify and 38 s / 2 GiB in the passes)",
            {"model.mlir": MLIR_SPLAT_WEIGHT.encode()}, ["model.mlir"], ["268435456 values", "qnn-check-size-limits"])
+    m = model([node("QuantizeLinear", ["x", "x.scale", "x.zp"], ["x_q"], "x_quant"),
+               node("DequantizeLinear", ["x_q", "x.scale", "x.zp"], ["x_dq"], "x_dequant"),
+               node("Clip", ["x_dq", "lo", "hi"], ["c"], "clip_nan"),
+               node("QuantizeLinear", ["c", "x.scale", "x.zp"], ["c_q"], "c_quant"),
+               node("DequantizeLinear", ["c_q", "x.scale", "x.zp"], ["y"], "c_dequant")], "g",
+              [vinfo("x", FLOAT, [1, 1, 8])], [vinfo("y", FLOAT, None)],
+              [f32("x.scale", 0.125), tensor("x.zp", 128, np.uint8), f32("lo", float("nan")), f32("hi", 0.125)])
+    yield ("clip-min-nan", "a Clip with min = NaN between QDQ pairs (converting its grid bound to an integer "
+           "was undefined behaviour; found by onnx-import-fuzzer)",
+           {"model.onnx": m.SerializeToString()}, ["model.onnx"], ["node 'clip_nan'", "NaN"])
 
 
 def check(words, text):
