@@ -49,6 +49,12 @@ std::optional<size_t> qrcnn::findExcessiveNesting(llvm::StringRef text,
   return std::nullopt;
 }
 
+std::string qrcnn::getExcessiveNestingMessage() {
+  return "brackets nested more than " + std::to_string(kMaxIRNestingDepth) +
+         " levels deep; refused before parsing (MLIR's parser would "
+         "overflow its stack)";
+}
+
 OwningOpRef<ModuleOp>
 qrcnn::parseSourceFileWithLimits(llvm::SourceMgr &sources,
                                  const ParserConfig &config) {
@@ -61,9 +67,7 @@ qrcnn::parseSourceFileWithLimits(llvm::SourceMgr &sources,
     auto [line, column] = sources.getLineAndColumn(where);
     emitError(FileLineColLoc::get(config.getContext(),
                                   buffer->getBufferIdentifier(), line, column))
-        << "brackets nested more than " << kMaxIRNestingDepth
-        << " levels deep; refused before parsing (MLIR's parser would "
-           "overflow its stack)";
+        << getExcessiveNestingMessage();
     return nullptr;
   }
   return parseSourceFile<ModuleOp>(sources, config);

@@ -14,7 +14,7 @@ import os
 import numpy as np
 from onnx import helper, TensorProto
 
-from onnx_util import (FLOAT, UINT8, INT64, STRING, COMPLEX64, INT4,
+from onnx_util import (raw_tensor, FLOAT, UINT8, INT64, STRING, COMPLEX64, INT4,
                        f32, i64, tensor, vinfo, node, model, pack_int4)
 
 
@@ -25,18 +25,6 @@ def _ok_conv_model(name="ok"):
                   node("Relu", ["c"], ["y"], "relu0")], name,
                  [vinfo("x", FLOAT, [1, 2, 16])], [vinfo("y", FLOAT, [1, 4, 16])],
                  [f32("W", g.uniform(-1, 1, (4, 2, 3))), f32("B", g.uniform(-1, 1, 4))], opset=13)
-
-
-def _raw_tensor(name, dtype, dims, raw=b"", int32_data=None):
-    t = TensorProto()
-    t.name = name
-    t.data_type = dtype
-    t.dims.extend(dims)
-    if int32_data is not None:
-        t.int32_data.extend(int32_data)
-    else:
-        t.raw_data = raw
-    return t
 
 
 def _qdq_conv(name, x_scale=0.0234375, x_zp=128, w_scale_vals=None, axis=None, x_zp_tensor=None):
@@ -150,14 +138,14 @@ def cases():
 
     # INT4 initializer [4,2,3] = 24 values needs 12 bytes; give 11
     w = np.random.default_rng(7).integers(-8, 8, 24)
-    wt = _raw_tensor("w_q", INT4, [4, 2, 3], pack_int4(w, True)[:11])
+    wt = raw_tensor("w_q", INT4, [4, 2, 3], pack_int4(w, True)[:11])
     m = model([node("DequantizeLinear", ["w_q", "w.scale"], ["w"], "w_dequant"),
                node("Conv", ["x", "w"], ["y"], "conv0", kernel_shape=[3])], "g",
               [vinfo("x", FLOAT, [1, 2, 16])], [vinfo("y", FLOAT, [1, 4, 14])], [wt, f32("w.scale", 0.0625)], opset=21)
     yield ("int4_wrong_byte_count", m.SerializeToString(),
            "INT4 initializer w_q has dims [4,2,3] (24 values = 12 bytes) but raw_data holds 11 bytes",
            "w_dequant", "DequantizeLinear", ["w_q", "bytes", "int4"])
-    wt = _raw_tensor("w_q", INT4, [3, 3, 3], pack_int4(np.zeros(27, int), True) + b"\x00")
+    wt = raw_tensor("w_q", INT4, [3, 3, 3], pack_int4(np.zeros(27, int), True) + b"\x00")
     m = model([node("DequantizeLinear", ["w_q", "w.scale"], ["w"], "w_dequant"),
                node("Conv", ["x", "w"], ["y"], "conv0", kernel_shape=[3])], "g",
               [vinfo("x", FLOAT, [1, 3, 16])], [vinfo("y", FLOAT, [1, 3, 14])], [wt, f32("w.scale", 0.0625)], opset=21)
@@ -165,7 +153,7 @@ def cases():
            "INT4 initializer with 27 values must hold ceil(27/2)=14 bytes; it holds 15",
            "w_dequant", "DequantizeLinear", ["w_q", "bytes", "int4"])
 
-    bt = _raw_tensor("B", FLOAT, [-4], b"")
+    bt = raw_tensor("B", FLOAT, [-4], b"")
     m = model([node("Add", ["x", "B"], ["y"], "add_negdim")], "g", [vinfo("x", FLOAT, [1, 4])],
               [vinfo("y", FLOAT, [1, 4])], [bt])
     yield ("negative_dims_initializer", m.SerializeToString(), "initializer B has dims [-4]",
@@ -178,13 +166,13 @@ def cases():
     yield ("dim_2pow40", m.SerializeToString(),
            "graph input x has a dimension of 2^40 (4 TiB of float32): must be refused before allocating",
            "relu_huge", "Relu", ["too large", "dim"])
-    bt = _raw_tensor("B", FLOAT, [2 ** 32, 2 ** 32, 16], b"\x00" * 16)
+    bt = raw_tensor("B", FLOAT, [2 ** 32, 2 ** 32, 16], b"\x00" * 16)
     m = model([node("Add", ["x", "B"], ["y"], "add_overflow")], "g", [vinfo("x", FLOAT, [1, 4])],
               [vinfo("y", FLOAT, [1, 4])], [bt])
     yield ("element_count_overflow", m.SerializeToString(),
            "initializer B has dims [2^32, 2^32, 16]: the element count 2^68 overflows 64 bits",
            "add_overflow", "Add", ["overflow"])
-    bt = _raw_tensor("B", FLOAT, [4, 3], np.zeros(10, np.float32).tobytes())
+    bt = raw_tensor("B", FLOAT, [4, 3], np.zeros(10, np.float32).tobytes())
     m = model([node("Add", ["x", "B"], ["y"], "add_short")], "g", [vinfo("x", FLOAT, [4, 3])],
               [vinfo("y", FLOAT, [4, 3])], [bt])
     yield ("initializer_data_too_short", m.SerializeToString(),
@@ -198,7 +186,7 @@ def cases():
            "QuantizeLinear scale x.scale is NaN", "x_quant", "QuantizeLinear", ["scale", "nan"])
     yield ("scale_inf", _qdq_conv("g", x_scale=float("inf")).SerializeToString(),
            "QuantizeLinear scale x.scale is +Inf", "x_quant", "QuantizeLinear", ["scale", "inf"])
-    zp = _raw_tensor("x.zp", UINT8, [], int32_data=[300])
+    zp = raw_tensor("x.zp", UINT8, [], int32_data=[300])
     yield ("zero_point_out_of_range", _qdq_conv("g", x_zp_tensor=zp).SerializeToString(),
            "uint8 zero point x.zp stores 300 in int32_data (uint8 values live there); 300 does not fit uint8",
            "x_quant", "QuantizeLinear", ["zero point", "range"])

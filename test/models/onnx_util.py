@@ -86,6 +86,20 @@ def int4_tensor(name, values, signed, dims=None):
 
 
 # ---- tensors / value infos ------------------------------------------------
+def raw_tensor(name, dtype, dims, raw=b"", int32_data=None):
+    """A TensorProto with the given bytes (or int32_data) taken as they are,
+    whatever the dims say: malformed initializers for the error tests."""
+    t = TensorProto()
+    t.name = name
+    t.data_type = dtype
+    t.dims.extend(dims)
+    if int32_data is not None:
+        t.int32_data.extend(int32_data)
+    else:
+        t.raw_data = raw
+    return t
+
+
 def tensor(name, arr, dtype=None):
     arr = np.asarray(arr)
     if dtype is not None:

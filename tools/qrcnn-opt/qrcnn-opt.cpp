@@ -50,10 +50,7 @@ int main(int argc, char **argv) {
         llvm::SMLoc::getFromPointer(input->getBufferStart() + *offset);
     sources.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
     sources.PrintMessage(where, llvm::SourceMgr::DK_Error,
-                         "brackets nested more than " +
-                             llvm::Twine(qrcnn::kMaxIRNestingDepth) +
-                             " levels deep; refused before parsing (MLIR's "
-                             "parser would overflow its stack)");
+                         qrcnn::getExcessiveNestingMessage());
     return 1;
   }
   std::unique_ptr<llvm::ToolOutputFile> output =

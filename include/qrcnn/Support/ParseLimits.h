@@ -19,6 +19,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 
 namespace qrcnn {
 
@@ -33,6 +34,10 @@ constexpr unsigned kMaxIRNestingDepth = 256;
 /// literals and `//` comments, where brackets do not nest anything.
 std::optional<size_t> findExcessiveNesting(llvm::StringRef text,
                                            unsigned maxDepth = kMaxIRNestingDepth);
+
+/// The error both refusals print (qrcnnc through the context's handlers,
+/// qrcnn-opt through its SourceMgr).
+std::string getExcessiveNestingMessage();
 
 /// As mlir::parseSourceFile for the main buffer of `sources`, but first
 /// refuses (an error at the offending bracket's line and column, through
