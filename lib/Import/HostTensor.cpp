@@ -1,6 +1,8 @@
 //===- HostTensor.cpp - compile-time tensors of the ONNX importer ---------===//
 #include "HostTensor.h"
 
+#include "qrcnn/Dialect/QNN/QNNOps.h"
+
 // onnx_pb.h defines ONNX_API, then includes onnx-ml.pb.h (ONNX_ML=1).
 #include <onnx/onnx_pb.h>
 
@@ -73,12 +75,10 @@ std::string formatNumber(double v) {
 }
 
 std::string shapeToString(ArrayRef<int64_t> shape) {
+  // ONNX messages name rank 0; the dialect's verifiers print it as "".
   if (shape.empty())
     return "scalar";
-  std::string s;
-  raw_string_ostream os(s);
-  interleave(shape, os, "x");
-  return s;
+  return qnn::formatShape(shape);
 }
 
 HostTensor::HostTensor(int32_t type, ArrayRef<int64_t> shape)

@@ -176,13 +176,6 @@ int64_t satCount(ArrayRef<int64_t> shape) {
   return checkedElementCount(shape).value_or(kSaturated);
 }
 
-std::string formatShape(ArrayRef<int64_t> shape) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  llvm::interleave(shape, os, [&](int64_t d) { os << d; }, "x");
-  return text;
-}
-
 /// One buffer an op will allocate, as the byte budget sees it.
 struct BufferNeed {
   std::string what;

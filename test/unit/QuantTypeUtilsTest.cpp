@@ -7,6 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+#include <string>
+
 using namespace mlir;
 using namespace qrcnn::qnn;
 
@@ -65,6 +68,16 @@ TEST(WindowShapes, OnnxFloorFormula) {
   EXPECT_EQ(getWindowOutputSize(11, 2, 2, 0, 0, 1), 5);
   EXPECT_EQ(getWindowOutputSize(10, 3, 1, 0, 0, 2), 6);
   EXPECT_EQ(getWindowOutputSize(2, 5, 1, 0, 0, 1), 0);
+}
+
+// The one shape spelling of the dialect verifiers, the golden model and the
+// importer (which names rank 0 "scalar" itself).
+TEST(QNNOps, FormatShape) {
+  EXPECT_EQ(formatShape({1, 4, 16}), "1x4x16");
+  EXPECT_EQ(formatShape({7}), "7");
+  EXPECT_EQ(formatShape({}), "");
+  EXPECT_EQ(formatShape({2, ShapedType::kDynamic}),
+            "2x" + std::to_string(std::numeric_limits<int64_t>::min()));
 }
 
 } // namespace

@@ -56,14 +56,14 @@ SmallVector<int64_t> qrcnn::qnn::getWindowResultShape(
   return shape;
 }
 
-namespace {
-
-std::string shapeToString(ArrayRef<int64_t> shape) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
+std::string qrcnn::qnn::formatShape(ArrayRef<int64_t> shape) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
   llvm::interleave(shape, os, "x");
-  return s;
+  return text;
 }
+
+namespace {
 
 /// Every quantized tensor an op touches must have sane parameters: finite
 /// positive scales, zero points inside the storage integer, and for per-axis
@@ -197,9 +197,9 @@ LogicalResult verifyResultShape(Operation *op, ArrayRef<int64_t> expected,
     return op->emitOpError("window does not fit the input: some output "
                            "dimension would be empty");
   if (result.getShape() != expected)
-    return op->emitOpError() << "result shape " << shapeToString(result.getShape())
+    return op->emitOpError() << "result shape " << formatShape(result.getShape())
                              << " does not match the computed shape "
-                             << shapeToString(expected);
+                             << formatShape(expected);
   return success();
 }
 
@@ -217,8 +217,8 @@ LogicalResult verifyBroadcastResult(Operation *op, ShapedType lhs,
                     ? 1
                     : rhs.getDimSize(i - (rank - rhs.getRank()));
     if (a != b && a != 1 && b != 1)
-      return op->emitOpError() << "shapes " << shapeToString(lhs.getShape())
-                               << " and " << shapeToString(rhs.getShape())
+      return op->emitOpError() << "shapes " << formatShape(lhs.getShape())
+                               << " and " << formatShape(rhs.getShape())
                                << " do not broadcast";
     expected[i] = a == 1 ? b : a;
   }
@@ -325,7 +325,7 @@ LogicalResult verifyBiasShape(Operation *op, Value bias, int64_t channels) {
   auto type = cast<ShapedType>(bias.getType());
   if (type.getRank() != 1 || type.getDimSize(0) != channels)
     return op->emitOpError() << "expects a bias of shape " << channels
-                             << ", got " << shapeToString(type.getShape());
+                             << ", got " << formatShape(type.getShape());
   return success();
 }
 
@@ -341,9 +341,9 @@ LogicalResult ConstantOp::verify() {
   auto resultType = cast<RankedTensorType>(getType());
   auto valueType = cast<ShapedType>(getValue().getType());
   if (valueType.getShape() != resultType.getShape())
-    return emitOpError() << "value shape " << shapeToString(valueType.getShape())
+    return emitOpError() << "value shape " << formatShape(valueType.getShape())
                          << " differs from result shape "
-                         << shapeToString(resultType.getShape());
+                         << formatShape(resultType.getShape());
   QuantizedType q = getQuantElementType(resultType);
   if (!q) {
     if (valueType.getElementType() != resultType.getElementType())
@@ -387,9 +387,9 @@ OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 static LogicalResult verifySameShape(Operation *op, Type a, Type b) {
   auto sa = cast<ShapedType>(a), sb = cast<ShapedType>(b);
   if (sa.getShape() != sb.getShape())
-    return op->emitOpError() << "input shape " << shapeToString(sa.getShape())
+    return op->emitOpError() << "input shape " << formatShape(sa.getShape())
                              << " differs from result shape "
-                             << shapeToString(sb.getShape());
+                             << formatShape(sb.getShape());
   return success();
 }
 
@@ -700,9 +700,9 @@ LogicalResult ReshapeOp::verify() {
           "per-axis quantized tensors cannot be reshaped")))
     return failure();
   if (input.getNumElements() != result.getNumElements())
-    return emitOpError() << "cannot reshape " << shapeToString(input.getShape())
+    return emitOpError() << "cannot reshape " << formatShape(input.getShape())
                          << " (" << input.getNumElements() << " elements) to "
-                         << shapeToString(result.getShape()) << " ("
+                         << formatShape(result.getShape()) << " ("
                          << result.getNumElements() << " elements)";
   return success();
 }
@@ -736,9 +736,9 @@ LogicalResult ArgMaxOp::verify() {
       expected.push_back(1);
   }
   if (getType().getShape() != ArrayRef<int64_t>(expected))
-    return emitOpError() << "result shape " << shapeToString(getType().getShape())
+    return emitOpError() << "result shape " << formatShape(getType().getShape())
                          << " does not match the computed shape "
-                         << shapeToString(expected);
+                         << formatShape(expected);
   return success();
 }
 
@@ -791,9 +791,9 @@ LogicalResult TransposeOp::verify() {
     expected.push_back(input.getDimSize(p));
   }
   if (result.getShape() != ArrayRef<int64_t>(expected))
-    return emitOpError() << "result shape " << shapeToString(result.getShape())
+    return emitOpError() << "result shape " << formatShape(result.getShape())
                          << " does not match the permuted shape "
-                         << shapeToString(expected);
+                         << formatShape(expected);
   return success();
 }
 

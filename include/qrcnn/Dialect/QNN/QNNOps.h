@@ -7,6 +7,8 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include <string>
+
 #define GET_OP_CLASSES
 #include "qrcnn/Dialect/QNN/QNNOps.h.inc"
 
@@ -36,6 +38,10 @@ getWindowResultShape(llvm::ArrayRef<int64_t> inputShape, int64_t channels,
                      llvm::ArrayRef<int64_t> strides,
                      llvm::ArrayRef<int64_t> pads,
                      llvm::ArrayRef<int64_t> dilations);
+
+/// A shape as diagnostics print it: "1x4x16". Every dimension is printed as
+/// its number (a dynamic one as ShapedType::kDynamic); rank 0 gives "".
+std::string formatShape(llvm::ArrayRef<int64_t> shape);
 
 } // namespace qrcnn::qnn
 #endif // QRCNN_DIALECT_QNN_QNNOPS_H
