@@ -30,20 +30,16 @@ export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1:log_path=$reports/asan"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:abort_on_error=1:log_path=$reports/ubsan"
 export LSAN_OPTIONS="suppressions=$root/fuzz/lsan.supp"
 
-log="$(mktemp)"
-/usr/bin/python3 /usr/lib/llvm-19/build/utils/lit/lit.py -sv "$build/test" "$@" 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
-count() { sed -n "s/^  $1: *\([0-9]*\).*/\1/p" "$log" | head -n1; }
-passed=$(( $(count Passed || true) + 0 ))
-failed=$(( $(count Failed || true) + $(count Unresolved || true) + $(count "Timed Out" || true) + 0 ))
-rm -f "$log"
+source "$root/scripts/lit-run.sh"
+qrcnn_run_lit "$build/test" "$@"
+status=$lit_status
 found=$(find "$reports" -type f | wc -l)
 for f in $(find "$reports" -type f | head -n 5); do
   echo "--- sanitizer report $f"; head -n 40 "$f"
 done
 echo "test-sanitized: $found sanitizer reports"
-echo "$passed passed, $failed failed (sanitized: address,undefined)"
-[ "$status" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$found" -eq 0 ] || status=1
+qrcnn_lit_summary "(sanitized: address,undefined)"
+[ "$status" -eq 0 ] && [ "$lit_failed" -eq 0 ] && [ "$found" -eq 0 ] || status=1
 
 unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
 QRCNN_FUZZ_BUILD_DIR="$build" bash "$root/scripts/fuzz.sh" --runs "${QRCNN_FUZZ_SMOKE_RUNS:-2000}" || status=1

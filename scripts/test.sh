@@ -8,12 +8,7 @@ build="${QRCNN_BUILD_DIR:-$root/build}"
 bash "$root/scripts/install-deps.sh" || exit 1
 bash "$root/scripts/build.sh" || exit 1
 
-log="$(mktemp)"
-/usr/bin/python3 /usr/lib/llvm-19/build/utils/lit/lit.py -sv "$build/test" "$@" 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
-count() { sed -n "s/^  $1: *\([0-9]*\).*/\1/p" "$log" | head -n1; }
-passed=$(( $(count Passed || true) + 0 ))
-failed=$(( $(count Failed || true) + $(count Unresolved || true) + $(count "Timed Out" || true) + 0 ))
-rm -f "$log"
-echo "$passed passed, $failed failed"
-exit "$status"
+source "$root/scripts/lit-run.sh"
+qrcnn_run_lit "$build/test" "$@"
+qrcnn_lit_summary
+exit "$lit_status"
