@@ -19,9 +19,10 @@ qrcnn_run_lit() {
   rm -f "$log"
 }
 
-# One row of lit's closing table ("  Passed: 12 (100.00%)"); empty if absent.
+# One row of lit's closing table ("  Passed: 12 (100.00%)", or "  Passed  : 1"
+# when an "Excluded" row, from --filter, widens the labels); empty if absent.
 _qrcnn_lit_count() {
-  sed -n "s/^  $2: *\([0-9]*\).*/\1/p" "$1" | head -n1
+  sed -n "s/^  $2 *: *\([0-9]*\).*/\1/p" "$1" | head -n1
 }
 
 qrcnn_lit_summary() {
