@@ -4,10 +4,14 @@
 # findings (crash / leak / timeout / oom reproducers). Exit code 1 if any
 # target found something. See docs/reliability.md.
 #
-#   scripts/fuzz.sh [--time SECONDS | --runs N] [--keep-going] [--parallel] [TARGET...]
+#   scripts/fuzz.sh [--time SECONDS | --runs N] [--timeout SECONDS]
+#                   [--keep-going] [--parallel] [TARGET...]
 #
 # --time S       fuzz each target for S seconds (default 60)
 # --runs N       or run N inputs per target (CI's smoke run: --runs 2000)
+# --timeout S    an input running longer than S seconds is a finding
+#                (libFuzzer's -timeout, wall-clock; default 10: raise it
+#                on a loaded machine)
 # --keep-going   after a finding, record it and fuzz on for the time left
 # --parallel     run the targets at the same time (one process each)
 # TARGET         onnx-import-fuzzer, onnx-proto-fuzzer, qnn-mlir-fuzzer
@@ -23,6 +27,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${QRCNN_FUZZ_BUILD_DIR:-$root/build-fuzz}"
 seconds=60
 runs=""
+timeout=10
 keep_going=0
 parallel=0
 targets=()
@@ -30,12 +35,15 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --time) seconds="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
+    --timeout) timeout="$2"; shift 2 ;;
     --keep-going) keep_going=1; shift ;;
     --parallel) parallel=1; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^[^#]/{/^#/p}' "$0"; exit 0 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
+[[ "$timeout" =~ ^[1-9][0-9]*$ ]] || {
+  echo "fuzz: --timeout needs a whole number of seconds >= 1, got '$timeout'"; exit 2; }
 [ ${#targets[@]} -gt 0 ] || targets=(onnx-import-fuzzer onnx-proto-fuzzer qnn-mlir-fuzzer)
 
 if [ ! -f "$build/build.ninja" ]; then
@@ -87,7 +95,7 @@ fuzz_target() {
   start=$(date +%s)
   # One libFuzzer run, or with --keep-going as many as fit in the time.
   while :; do
-    args=(-rss_limit_mb=2048 -timeout=10 -max_len=65536 -print_final_stats=1
+    args=(-rss_limit_mb=2048 -timeout="$timeout" -max_len=65536 -print_final_stats=1
           -artifact_prefix="$findings/" -reload=0)
     [ -n "$dict" ] && args+=(-dict="$dict")
     if [ -n "$runs" ]; then
