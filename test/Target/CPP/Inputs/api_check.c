@@ -110,6 +110,42 @@ int main(int argc, char **argv) {
          ecg_run_ws(input, ECG_INPUT_SIZE, other, ECG_OUTPUT_SIZE, ws0 + 1,
                     ECG_WORKSPACE_BYTES),
          ECG_ERROR_WORKSPACE_ALIGNMENT);
+  /* Overlapping buffers: an output on its input, the workspace on an
+   * input or an output (one byte shared is enough). */
+  {
+    static union {
+      unsigned char bytes[ECG_INPUT_SIZE * sizeof(float) + ECG_WORKSPACE_BYTES +
+                          ECG_WORKSPACE_ALIGNMENT];
+      double align;
+    } shared;
+    unsigned char *base = shared.bytes + (ECG_WORKSPACE_ALIGNMENT -
+                                          (size_t)shared.bytes % ECG_WORKSPACE_ALIGNMENT) %
+                                             ECG_WORKSPACE_ALIGNMENT;
+    uint8_t *q = (uint8_t *)base;
+    int32_t *l = (int32_t *)(base + ECG_INPUT_SIZE - sizeof(int32_t));
+    float *f = (float *)base;
+    memcpy(q, quantized, sizeof quantized);
+    expect("int: output over the input's last byte",
+           ecg_run_int(q, ECG_INPUT_SIZE, l, ECG_OUTPUT_SIZE), ECG_ERROR_OVERLAP);
+    expect("int: output just after the input",
+           ecg_run_int(q, ECG_INPUT_SIZE, (int32_t *)(base + ECG_INPUT_SIZE),
+                       ECG_OUTPUT_SIZE),
+           ECG_OK);
+    expect("in-place float",
+           ecg_run(f, ECG_INPUT_SIZE, f, ECG_OUTPUT_SIZE), ECG_ERROR_OVERLAP);
+    expect("float: workspace over the input",
+           ecg_run_ws(f, ECG_INPUT_SIZE, other, ECG_OUTPUT_SIZE, base,
+                      ECG_WORKSPACE_BYTES),
+           ECG_ERROR_OVERLAP);
+    expect("workspace over the output",
+           ecg_run_int_ws(quantized, ECG_INPUT_SIZE, (int32_t *)(base + 64),
+                          ECG_OUTPUT_SIZE, base, ECG_WORKSPACE_BYTES),
+           ECG_ERROR_OVERLAP);
+    expect("workspace over the input (int)",
+           ecg_run_int_ws(q, ECG_INPUT_SIZE, logits, ECG_OUTPUT_SIZE, base,
+                          ECG_WORKSPACE_BYTES),
+           ECG_ERROR_OVERLAP);
+  }
   for (i = 0; i < ECG_OUTPUT_SIZE; ++i) {
     float untouched;
     memset(&untouched, 0x7f, sizeof untouched);
