@@ -139,6 +139,11 @@ struct ConvNest {
   /// `block` apart by `maxRow` positions, each input tap loaded once for
   /// all of them.
   int64_t block = 1;
+  /// The tail (requantization, pool, store) also runs in whole blocks of
+  /// `overcompute` positions when every buffer it touches has room for the
+  /// extra positions (see canBlockTail): positions past the end store the
+  /// value already there.
+  bool blockedTail = false;
 };
 
 /// Whether `v` depends on `root` through ops inside `scope`.
@@ -340,6 +345,59 @@ bool fitsInt16(ReductionNest red) {
   return lo >= INT16_MIN && hi <= INT16_MAX;
 }
 
+/// Whether every memref access of the tail (the channel loop's body outside
+/// the reduction) stays inside its buffer when the position loop runs to
+/// `tailTrips` instead of its trip count: each index that depends on the
+/// position, evaluated at the largest position, channel and window and at
+/// the largest trip count (indices are sums and products of non-negative
+/// terms, so that is their maximum), is below its dimension. Also requires
+/// that the tail writes memory only by stores, which can then keep the old
+/// value past the end.
+bool canBlockTail(ConvNest conv, int64_t maxT, int64_t tailTrips) {
+  std::optional<int64_t> channels = getMaxTripCount(conv.coLoop);
+  if (!channels || *channels < 1)
+    return false;
+  DenseMap<Value, int64_t> atMax = {
+      {conv.tLoop.getInductionVar(), tailTrips - 1},
+      {conv.tLoop.getUpperBound(), maxT},
+      {conv.coLoop.getInductionVar(), *channels - 1}};
+  for (scf::ForOp window : conv.windowLoops)
+    atMax[window.getInductionVar()] =
+        *getConstantIndex(window.getUpperBound()) - 1;
+  Value t = conv.tLoop.getInductionVar();
+  Operation *reduction = conv.reduction.outer();
+  DenseMap<Value, bool> memo;
+  WalkResult result =
+      conv.coLoop.getBody()->walk<WalkOrder::PreOrder>([&](Operation *op) {
+    if (op == reduction)
+      return WalkResult::skip();
+    MemRefType type;
+    ValueRange indices;
+    if (auto load = dyn_cast<memref::LoadOp>(op)) {
+      type = load.getMemRefType();
+      indices = load.getIndices();
+    } else if (auto store = dyn_cast<memref::StoreOp>(op)) {
+      type = store.getMemRefType();
+      indices = store.getIndices();
+    } else if (isReadOnly(op) || isa<scf::ForOp, scf::YieldOp>(op)) {
+      return WalkResult::advance();
+    } else {
+      return WalkResult::interrupt();
+    }
+    if (!type.hasStaticShape())
+      return WalkResult::interrupt();
+    for (auto [index, extent] : llvm::zip(indices, type.getShape())) {
+      if (!dependsOn(index, t, conv.tLoop, memo))
+        continue;
+      std::optional<int64_t> largest = evaluate(index, atMax);
+      if (!largest || *largest >= extent)
+        return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return !result.wasInterrupted();
+}
+
 std::optional<ConvNest> matchConvNest(scf::ForOp tLoop) {
   ConvNest conv;
   conv.tLoop = tLoop;
@@ -420,6 +478,18 @@ std::optional<ConvNest> matchConvNest(scf::ForOp tLoop) {
     conv.overcompute = attr.getInt();
     conv.maxRow = (conv.maxRow + conv.overcompute - 1) / conv.overcompute *
                   conv.overcompute;
+    // A tail in whole blocks reads the row up to the position of the last
+    // block's end: the row is sized for that too.
+    int64_t tailTrips = (*maxT + conv.overcompute - 1) / conv.overcompute *
+                        conv.overcompute;
+    atMax[t] = tailTrips - 1;
+    std::optional<int64_t> tailPosition = evaluate(conv.position, atMax);
+    if (tailPosition && canBlockTail(conv, *maxT, tailTrips)) {
+      conv.blockedTail = true;
+      conv.maxRow = std::max(conv.maxRow,
+                             (*tailPosition + conv.overcompute) /
+                                 conv.overcompute * conv.overcompute);
+    }
   }
   // Everything phase 1 rebuilds outside the position loop must be
   // computable from the channel, the reduction indices and the position.
@@ -721,7 +791,45 @@ LogicalResult rewriteConvNest(ConvNest &conv, Value row) {
       rowInit = b.create<arith::TruncIOp>(loc, conv.rowType, rowInit);
     rowInits.push_back(rowInit);
   }
-  buildRowLoop(b, zero, rowLength, static_cast<bool>(block),
+  // A blocked tail reads the row up to its last block's position: those
+  // extra positions get the initial value too (they are never summed, and
+  // a caller's workspace holding the row may be uninitialized memory).
+  Value initLength = rowLength;
+  Value tailTrips;
+  if (conv.blockedTail) {
+    tailTrips = b.createOrFold<arith::MulIOp>(
+        loc,
+        b.createOrFold<arith::DivSIOp>(
+            loc,
+            b.createOrFold<arith::AddIOp>(
+                loc, tCount,
+                b.create<arith::ConstantIndexOp>(loc, conv.overcompute - 1)),
+            block),
+        block);
+    IRMapping tailEnd = lastMap;
+    tailEnd.map(t, b.createOrFold<arith::SubIOp>(loc, tailTrips, one));
+    FailureOr<Value> tailPosition =
+        materialize(b, conv.position, tLoop, tailEnd);
+    if (failed(tailPosition))
+      return failure();
+    Value tailLength = b.createOrFold<arith::MulIOp>(
+        loc,
+        b.createOrFold<arith::DivSIOp>(
+            loc, b.createOrFold<arith::AddIOp>(loc, *tailPosition, block),
+            block),
+        block);
+    initLength = b.createOrFold<arith::SelectOp>(
+        loc,
+        b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::sgt, tCount,
+                                      zero),
+        b.createOrFold<arith::SelectOp>(
+            loc,
+            b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::sgt,
+                                          tailLength, rowLength),
+            tailLength, rowLength),
+        zero);
+  }
+  buildRowLoop(b, zero, initLength, static_cast<bool>(block),
                [&](OpBuilder &ib, Value tc) {
                  for (auto [c, rowInit] : llvm::enumerate(rowInits))
                    ib.create<memref::StoreOp>(loc, rowInit, row,
@@ -935,14 +1043,30 @@ LogicalResult rewriteConvNest(ConvNest &conv, Value row) {
     tailChannel = b.create<arith::AddIOp>(loc, newCo.getInductionVar(),
                                           cLoop.getInductionVar());
   }
-  auto newT = b.create<scf::ForOp>(loc, tLoop.getLowerBound(),
-                                   tLoop.getUpperBound(), tLoop.getStep());
-  newT->setDiscardableAttrs(tLoop->getDiscardableAttrDictionary());
+  // The tail's position loop: as it was, or in whole blocks (blocks x
+  // `overcompute` positions, the inner loop a constant trip count the
+  // compiler vectorizes without a remainder) where positions at or past
+  // the trip count store back the value they find.
+  scf::ForOp tailBody;
+  Value tailPosition;
+  if (conv.blockedTail) {
+    auto blocks = b.create<scf::ForOp>(loc, zero, tailTrips, block);
+    OpBuilder ob = OpBuilder::atBlockBegin(blocks.getBody());
+    tailBody = ob.create<scf::ForOp>(loc, zero, block, one);
+    OpBuilder ib = OpBuilder::atBlockBegin(tailBody.getBody());
+    tailPosition = ib.create<arith::AddIOp>(loc, blocks.getInductionVar(),
+                                            tailBody.getInductionVar());
+  } else {
+    tailBody = b.create<scf::ForOp>(loc, tLoop.getLowerBound(),
+                                    tLoop.getUpperBound(), tLoop.getStep());
+    tailBody->setDiscardableAttrs(tLoop->getDiscardableAttrDictionary());
+    tailPosition = tailBody.getInductionVar();
+  }
   {
-    OpBuilder tb = OpBuilder::atBlockBegin(newT.getBody());
+    OpBuilder tb(tailBody.getBody()->getTerminator());
     IRMapping phase2;
     phase2.map(coLoop.getInductionVar(), tailChannel);
-    phase2.map(t, newT.getInductionVar());
+    phase2.map(t, tailPosition);
     for (Operation &op : coLoop.getBody()->without_terminator())
       tb.clone(op, phase2);
   }
@@ -950,7 +1074,7 @@ LogicalResult rewriteConvNest(ConvNest &conv, Value row) {
   // The tail's small window loops (a fused pool) unrolled, so the compiler
   // sees one flat loop over the positions and vectorizes it.
   SmallVector<scf::ForOp> windows;
-  newT.getBody()->walk([&](scf::ForOp loop) {
+  tailBody.getBody()->walk([&](scf::ForOp loop) {
     std::optional<int64_t> lb = getConstantIndex(loop.getLowerBound());
     std::optional<int64_t> ub = getConstantIndex(loop.getUpperBound());
     std::optional<int64_t> step = getConstantIndex(loop.getStep());
@@ -961,6 +1085,20 @@ LogicalResult rewriteConvNest(ConvNest &conv, Value row) {
   for (scf::ForOp loop : windows)
     (void)loopUnrollByFactor(loop, *getConstantIndex(loop.getUpperBound()) -
                                        *getConstantIndex(loop.getLowerBound()));
+  if (conv.blockedTail) {
+    // Past the trip count (in bounds: canBlockTail) a store keeps the old
+    // value: a select the compiler turns into a blend or masked store.
+    Value tripCount = tCount;
+    tailBody.getBody()->walk([&](memref::StoreOp store) {
+      OpBuilder sb(store);
+      Value old = sb.create<memref::LoadOp>(loc, store.getMemRef(),
+                                            store.getIndices());
+      Value inside = sb.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult,
+                                              tailPosition, tripCount);
+      store.getValueMutable().assign(sb.create<arith::SelectOp>(
+          loc, inside, store.getValueToStore(), old));
+    });
+  }
   return success();
 }
 

@@ -165,6 +165,28 @@ func.func @conv1d(%x: tensor<1x2x23xf32>) -> tensor<1x3x5xf32> {
 // CHECK:       scf.for %{{.*}} = %[[HI]] to %[[ROWLEN]] step %c1 {
 // CHECK:     scf.for %{{.*}} = %c0 to %{{.*}} step %c1 {
 // CHECK:   } {qnn.recurrent_steps = 3 : i64}
+// Staged (blocks of 8), the tail runs in whole blocks too: at most 8
+// pooled outputs a step, so one block, whose stores at positions past the
+// step's count (t >= len) write back the value they read. In bounds: the
+// largest index is channel 3 * 8 + position 7 = 31 < 64 (the slot), and the
+// pool reads conv positions up to 2 * 7 + 1 = 15 < 16 (the row). The
+// first case's tail (3 x 5 outputs written into the 15-element result) has
+// no room for a block and keeps its exact loop (STAGED above).
+// STAGED-LABEL: func.func @recurrent_int
+// STAGED:   %[[ROW:.*]] = memref.get_global @acc_row_i16 : memref<16xi16>
+// The row's initialization, then the conv's accumulation, then the tail.
+// STAGED:           memref.store %{{.*}}, %[[ROW]][%{{.*}}] : memref<16xi16>
+// STAGED:           memref.store %{{.*}}, %[[ROW]][%{{.*}}] : memref<16xi16>
+// STAGED:       scf.for %[[TB:.*]] = %c0 to %{{.*}} step %c8 {
+// STAGED-NEXT:    scf.for %[[TI:.*]] = %c0 to %c8 step %c1 {
+// STAGED-NEXT:      %[[T:.*]] = arith.addi %[[TB]], %[[TI]] : index
+// STAGED:           memref.load %[[ROW]]
+// STAGED:           %[[AT:.*]] = arith.addi %{{.*}}, %[[T]] : index
+// STAGED-NEXT:      %[[OLD:.*]] = memref.load %[[SLOT:.*]][%c0, %[[AT]]] : memref<1x64xi8>
+// STAGED-NEXT:      %[[IN:.*]] = arith.cmpi ult, %[[T]], %[[LEN:.*]] : index
+// STAGED-NEXT:      %[[V:.*]] = arith.select %[[IN]], %{{.*}}, %[[OLD]] : i8
+// STAGED-NEXT:      memref.store %[[V]], %[[SLOT]][%c0, %[[AT]]] : memref<1x64xi8>
+// STAGED:       scf.yield %[[LEN]] : index
 func.func @recurrent(%x: tensor<1x4x16xf32>) -> tensor<1x4x2xf32> {
   %w = qnn.constant dense<[[[1, 0, -1], [2, 1, 0], [0, 0, 1], [-1, 1, 1]],
                            [[0, 1, 0], [1, -2, 1], [3, 0, 0], [0, 0, -1]],

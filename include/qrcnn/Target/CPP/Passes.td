@@ -42,6 +42,27 @@ def CpuPackWeights : Pass<"qnn-cpu-pack-weights", "::mlir::ModuleOp"> {
     `<name>_unpacked`, and every load reads that instead. The constant
     stays packed (flash); the scratch is activation memory (the entry's
     `qnn.arena_bytes` grows by N).
+
+    A load unpacked where it is read (a dense layer's weights, read once
+    per inference) would leave `i / 2` and `i % 2` in the loop's index
+    arithmetic, which no vectorizer takes. Where the pairs of elements
+    (2j, 2j+1) a loop reads are the two nibbles of one byte, the loop steps
+    over bytes instead: the load sits directly in the body of an `scf.for`
+    with constant bounds and step 1, indexes the last dimension by its
+    induction variable and the others by values defined outside it, the
+    lower bound and the trip count are even, and a row starts on a byte
+    (even last dimension, or a 1-D global). Then the loop runs j over
+    [lb/2, ub/2) with its body twice, for elements 2j and 2j+1; each such
+    load becomes one byte load, `row * (rowLength / 2) + j`, read as its
+    low nibble in the first copy and its high nibble (`byte >> 4`) in the
+    second, sign-extended by `(nibble ^ 8) - 8`. A loop-carried sum (the
+    accumulator: an `arith.addi` of the carried value, yielded and used
+    nowhere else) is split into the even and the odd elements' sums, added
+    after the loop (exact: integer addition wraps and is associative); GCC
+    12 vectorizes a reduction with one multiply-accumulate per element but
+    not one through two. Other carried values pass from the first copy to
+    the second. Rows of odd length, odd bounds and loads in nested regions
+    keep the per-element form.
   }];
   let options = [
     Option<"unpackReread", "unpack-reread", "bool", "false",
@@ -55,6 +76,8 @@ def CpuPackWeights : Pass<"qnn-cpu-pack-weights", "::mlir::ModuleOp"> {
     Statistic<"numSavedBytes", "saved-bytes", "Bytes saved by packing">,
     Statistic<"numScratchBytes", "scratch-bytes",
               "Bytes of scratch for weights unpacked once">,
+    Statistic<"numByteWalkLoops", "byte-walk-loops",
+              "Loops rewritten to read packed values a byte at a time">,
   ];
 }
 
@@ -93,7 +116,14 @@ def CpuReorderConvLoops : Pass<"qnn-cpu-reorder-conv-loops", "::mlir::ModuleOp">
     staged the input with room for it), the row length is rounded up to a
     multiple of N and every row loop is a loop over blocks of N with an
     inner loop of exactly N positions: no remainder for the compiler's
-    vectorizer, no padding tests. The tail's small pool-window loops are
+    vectorizer, no padding tests. The tail then runs in whole blocks too
+    when every buffer it touches has room for them (each index that
+    depends on the position, evaluated at the largest position, channel,
+    window and trip count, is inside its dimension; the row is sized and
+    initialized up to the last block's read): a store at a position past
+    the trip count writes back the value it reads (a blend or masked store
+    for the vectorizer), so the requantization and pool vectorize without
+    a scalar remainder. The tail's small pool-window loops are
     unrolled so the tail is one flat loop over the positions. The
     match is structural: any two perfectly nested parallel loops around
     such a reduction whose only dependence on the outer loop is one
