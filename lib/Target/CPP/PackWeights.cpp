@@ -19,7 +19,10 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Quant/QuantTypes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/MapVector.h"
 
 namespace qrcnn::cpp {
 #define GEN_PASS_DEF_CPUPACKWEIGHTS
@@ -148,19 +151,247 @@ void buildUnpackLoop(func::FuncOp func, memref::GlobalOp packed,
   }
 }
 
-} // namespace
+/// A load of a packed global that is unpacked where it is read.
+struct PerUseLoad {
+  memref::LoadOp load;
+  SmallVector<int64_t> shape; // unpacked
+  bool isSigned;
+};
 
-LogicalResult qrcnn::cpp::packInt4Globals(ModuleOp module,
-                                          int64_t *packedGlobals,
-                                          int64_t *savedBytes,
-                                          bool unpackReread,
-                                          int64_t *scratchBytes) {
+/// Row-major linear index of `indices` in `shape`; null for no indices.
+Value buildLinearIndex(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                       ValueRange indices) {
+  Value linear;
+  for (auto [dim, index] : llvm::zip(shape, indices)) {
+    if (!linear) {
+      linear = index;
+      continue;
+    }
+    linear = b.createOrFold<arith::AddIOp>(
+        loc,
+        b.createOrFold<arith::MulIOp>(
+            loc, linear, b.create<arith::ConstantIndexOp>(loc, dim)),
+        index);
+  }
+  return linear;
+}
+
+/// Replaces `use.load` by a byte load and the nibble arithmetic, in place.
+void unpackInPlace(const PerUseLoad &use) {
+  memref::LoadOp load = use.load;
+  OpBuilder b(load);
+  Location loc = load.getLoc();
+  Value linear = buildLinearIndex(b, loc, use.shape, load.getIndices());
+  if (!linear) // a 0-D global
+    linear = b.create<arith::ConstantIndexOp>(loc, 0);
+  Value value = buildUnpack(b, loc, load.getMemRef(), linear, use.isSigned);
+  load.getResult().replaceAllUsesWith(value);
+  load.erase();
+}
+
+/// The loop whose elements `use` can read a byte at a time: the load sits
+/// directly in the body of an `scf.for` with constant bounds and step 1,
+/// indexes the last dimension by the induction variable and the others by
+/// values defined outside the loop, and every pair of iterations (2j,
+/// 2j+1) reads the two nibbles of one byte: the lower bound is even, the
+/// trip count is even and a row starts on a byte (even row length, or a
+/// single row). Null otherwise.
+scf::ForOp getByteWalkLoop(const PerUseLoad &use) {
+  memref::LoadOp load = use.load;
+  auto loop = dyn_cast<scf::ForOp>(load->getParentOp());
+  if (!loop || use.shape.empty())
+    return nullptr;
+  std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
+  std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
+  std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+  if (!lb || !ub || step != 1 || *lb % 2 || *ub <= *lb || (*ub - *lb) % 2)
+    return nullptr;
+  ValueRange indices = load.getIndices();
+  if (indices.back() != loop.getInductionVar())
+    return nullptr;
+  if (use.shape.size() > 1 && use.shape.back() % 2)
+    return nullptr;
+  if (!llvm::all_of(indices.drop_back(), [&](Value index) {
+        return loop.isDefinedOutsideOfLoop(index);
+      }))
+    return nullptr;
+  return loop;
+}
+
+/// The low or high nibble of `byte`, sign-extended if `isSigned`: the
+/// arithmetic of buildUnpack with a constant shift, 0 or 4. Only shifts
+/// by a constant, masks and byte adds, which vectorizers widen (a signed
+/// shift of a byte by 4, `(int8_t)byte >> 4`, GCC 12 does not).
+Value buildNibble(OpBuilder &b, Location loc, Value byte, bool high,
+                  bool isSigned) {
+  auto i8 = [&](int64_t v) {
+    return b.create<arith::ConstantIntOp>(loc, v, 8).getResult();
+  };
+  Value shifted = high ? b.create<arith::ShRUIOp>(loc, byte, i8(4)) : byte;
+  Value nibble = b.create<arith::AndIOp>(loc, shifted, i8(15));
+  if (!isSigned)
+    return nibble;
+  return b.create<arith::SubIOp>(
+      loc, b.create<arith::XOrIOp>(loc, nibble, i8(8)), i8(8));
+}
+
+/// Whether loop-carried value `k` of `loop` is a sum: its only use is an
+/// `arith.addi` in the body whose only use is yielding value `k`.
+bool isCarriedSum(scf::ForOp loop, unsigned k) {
+  Value carried = loop.getRegionIterArgs()[k];
+  if (!carried.hasOneUse())
+    return false;
+  auto add = dyn_cast<arith::AddIOp>(*carried.getUsers().begin());
+  if (!add || add->getBlock() != loop.getBody() || !add->hasOneUse())
+    return false;
+  OpOperand &use = *add->getUses().begin();
+  return use.getOwner() == loop.getBody()->getTerminator() &&
+         use.getOperandNumber() == k;
+}
+
+/// Rewrites `loop` (see getByteWalkLoop) to step over bytes: for j in
+/// [lb/2, ub/2), the body twice, for elements 2j and 2j+1; each of `uses`
+/// loads byte row * (rowLength / 2) + j once and reads its low, then its
+/// high nibble. Without division or remainder in the index, the loop is a
+/// plain reduction GCC and Clang vectorize.
+///
+/// A loop-carried sum (isCarriedSum) is split in two, the even elements'
+/// and the odd elements', added after the loop: exact, integer addition
+/// wraps and is associative, and GCC 12 vectorizes one multiply-accumulate
+/// per reduction (it recognizes each product as a dot product and rejects
+/// a reduction through two of them). Other carried values pass from the
+/// first copy of the body to the second.
+void buildByteWalk(scf::ForOp loop, ArrayRef<PerUseLoad> uses) {
+  OpBuilder b(loop);
+  Location loc = loop.getLoc();
+  auto index = [&](OpBuilder &ib, int64_t v) {
+    return ib.create<arith::ConstantIndexOp>(loc, v).getResult();
+  };
+  // Byte offset of each load's row, before the loop (its indices other
+  // than the last are defined there).
+  DenseMap<Operation *, const PerUseLoad *> useOf;
+  DenseMap<Operation *, Value> rowOffset;
+  for (const PerUseLoad &use : uses) {
+    memref::LoadOp load = use.load;
+    useOf[load] = &use;
+    Value row = buildLinearIndex(b, loc, ArrayRef(use.shape).drop_back(),
+                                 load.getIndices().drop_back());
+    if (row)
+      rowOffset[load] = b.createOrFold<arith::MulIOp>(
+          loc, row, index(b, use.shape.back() / 2));
+  }
+  // The odd elements' sums start at zero, after the loop's own values.
+  unsigned numCarried = loop.getNumRegionIterArgs();
+  SmallVector<Value> inits(loop.getInitArgs());
+  SmallVector<unsigned> oddSum(numCarried, 0); // 0: not split
+  for (unsigned k = 0; k < numCarried; ++k) {
+    if (!isCarriedSum(loop, k))
+      continue;
+    oddSum[k] = inits.size();
+    inits.push_back(b.create<arith::ConstantOp>(
+        loc, b.getZeroAttr(loop.getRegionIterArgs()[k].getType())));
+  }
+  int64_t lb = *getConstantIntValue(loop.getLowerBound());
+  int64_t ub = *getConstantIntValue(loop.getUpperBound());
+  Block *body = loop.getBody();
+  auto walk = b.create<scf::ForOp>(
+      loc, index(b, lb / 2), index(b, ub / 2), index(b, 1), inits,
+      [&](OpBuilder &wb, Location, Value j, ValueRange iterArgs) {
+        Value even = wb.create<arith::MulIOp>(loc, j, index(wb, 2));
+        SmallVector<Value> yielded(iterArgs);
+        DenseMap<Operation *, Value> bytes;
+        for (bool high : {false, true}) {
+          IRMapping map;
+          map.map(loop.getInductionVar(),
+                  high ? wb.create<arith::AddIOp>(loc, even, index(wb, 1))
+                             .getResult()
+                       : even);
+          for (unsigned k = 0; k < numCarried; ++k)
+            map.map(loop.getRegionIterArgs()[k],
+                    high && oddSum[k] ? iterArgs[oddSum[k]] : yielded[k]);
+          for (Operation &op : body->without_terminator()) {
+            const PerUseLoad *use = useOf.lookup(&op);
+            if (!use) {
+              wb.clone(op, map);
+              continue;
+            }
+            Value &byte = bytes[&op];
+            if (!byte) {
+              Value offset = rowOffset.lookup(&op);
+              Value byteIndex =
+                  offset ? wb.create<arith::AddIOp>(loc, offset, j).getResult()
+                         : j;
+              byte = wb.create<memref::LoadOp>(
+                  loc,
+                  map.lookupOrDefault(cast<memref::LoadOp>(op).getMemRef()),
+                  byteIndex);
+            }
+            map.map(op.getResult(0),
+                    buildNibble(wb, loc, byte, high, use->isSigned));
+          }
+          for (auto [k, v] :
+               llvm::enumerate(body->getTerminator()->getOperands()))
+            yielded[high && oddSum[k] ? oddSum[k] : k] =
+                map.lookupOrDefault(v);
+        }
+        wb.create<scf::YieldOp>(loc, yielded);
+      });
+  if (auto bits = loop->getAttr(qrcnn::qnn::kAccBitsAttrName))
+    walk->setAttr(qrcnn::qnn::kAccBitsAttrName, bits);
+  SmallVector<Value> results(walk.getResults().take_front(numCarried));
+  for (unsigned k = 0; k < numCarried; ++k)
+    if (oddSum[k])
+      results[k] = b.create<arith::AddIOp>(loc, results[k],
+                                           walk.getResult(oddSum[k]));
+  loop.replaceAllUsesWith(results);
+  loop.erase();
+}
+
+/// Unpacks every per-use load where it is read: a byte at a time in the
+/// loops that allow it (getByteWalkLoop), element by element elsewhere.
+/// Returns the number of loops rewritten.
+int64_t unpackPerUse(ArrayRef<PerUseLoad> uses) {
+  llvm::MapVector<scf::ForOp, SmallVector<PerUseLoad>> walks;
+  for (const PerUseLoad &use : uses) {
+    if (scf::ForOp loop = getByteWalkLoop(use))
+      walks[loop].push_back(use);
+    else
+      unpackInPlace(use);
+  }
+  // Inner loops first: rewriting a loop clones its body, loops and all.
+  auto depth = [](scf::ForOp loop) {
+    int64_t d = 0;
+    for (Operation *op = loop; op; op = op->getParentOp())
+      ++d;
+    return d;
+  };
+  SmallVector<scf::ForOp> loops;
+  for (auto &entry : walks)
+    loops.push_back(entry.first);
+  llvm::stable_sort(loops, [&](scf::ForOp a, scf::ForOp b) {
+    return depth(a) > depth(b);
+  });
+  for (scf::ForOp loop : loops)
+    buildByteWalk(loop, walks[loop]);
+  return loops.size();
+}
+
+/// What packGlobals did, for the pass statistics.
+struct PackCounts {
+  int64_t packedGlobals = 0, savedBytes = 0, scratchBytes = 0,
+          byteWalkLoops = 0;
+};
+
+void packGlobals(ModuleOp module, bool unpackReread, PackCounts &counts) {
   int64_t packedCount = 0, saved = 0, scratchTotal = 0;
   SymbolTable symbols(module);
   DenseMap<StringAttr, SmallVector<memref::GetGlobalOp>> uses;
   module.walk([&](memref::GetGlobalOp get) {
     uses[get.getNameAttr().getAttr()].push_back(get);
   });
+  // Loads unpacked where they are read, rewritten once every global is
+  // packed (a loop may read several).
+  SmallVector<PerUseLoad> perUse;
 
   for (auto global : module.getOps<memref::GlobalOp>()) {
     quant::QuantizedType q = getSubByteQuantType(global);
@@ -192,7 +423,7 @@ LogicalResult qrcnn::cpp::packInt4Globals(ModuleOp module,
                                             packedType.getElementType());
     global.setType(packedType);
     global.setInitialValueAttr(DenseElementsAttr::get(tensorType, byteValues));
-    global->setAttr(kPackedInt4AttrName,
+    global->setAttr(qrcnn::cpp::kPackedInt4AttrName,
                     IntegerAttr::get(IntegerType::get(module.getContext(), 64),
                                      values.size()));
 
@@ -222,37 +453,26 @@ LogicalResult qrcnn::cpp::packInt4Globals(ModuleOp module,
       scratchTotal += values.size();
     }
 
-    ArrayRef<int64_t> shape = type.getShape();
     for (memref::GetGlobalOp get : globalUses) {
       get.getResult().setType(packedType);
       for (Operation *user : llvm::make_early_inc_range(get->getUsers())) {
         auto load = cast<memref::LoadOp>(user);
+        if (!scratch) {
+          perUse.push_back({load, llvm::to_vector(type.getShape()),
+                            q.isSigned()});
+          continue;
+        }
         OpBuilder b(load);
         Location loc = load.getLoc();
-        // Row-major linear index of the load in the unpacked shape.
-        Value linear;
-        for (auto [dim, index] : llvm::zip(shape, load.getIndices())) {
-          if (!linear) {
-            linear = index;
-            continue;
-          }
-          linear = b.createOrFold<arith::AddIOp>(
-              loc,
-              b.createOrFold<arith::MulIOp>(
-                  loc, linear, b.create<arith::ConstantIndexOp>(loc, dim)),
-              index);
-        }
+        Value linear =
+            buildLinearIndex(b, loc, type.getShape(), load.getIndices());
         if (!linear) // a 0-D global
           linear = b.create<arith::ConstantIndexOp>(loc, 0);
-        Value value;
-        if (scratch)
-          value = b.create<memref::LoadOp>(
-              loc,
-              b.create<memref::GetGlobalOp>(loc, scratch.getType(),
-                                            scratch.getSymName()),
-              linear);
-        else
-          value = buildUnpack(b, loc, get.getResult(), linear, q.isSigned());
+        Value value = b.create<memref::LoadOp>(
+            loc,
+            b.create<memref::GetGlobalOp>(loc, scratch.getType(),
+                                          scratch.getSymName()),
+            linear);
         load.getResult().replaceAllUsesWith(value);
         load.erase();
       }
@@ -260,6 +480,8 @@ LogicalResult qrcnn::cpp::packInt4Globals(ModuleOp module,
     ++packedCount;
     saved += static_cast<int64_t>(values.size() - bytes.size());
   }
+
+  counts.byteWalkLoops = unpackPerUse(perUse);
 
   // Scratch buffers are activation memory of the integer entry.
   if (scratchTotal)
@@ -270,8 +492,7 @@ LogicalResult qrcnn::cpp::packInt4Globals(ModuleOp module,
                       IntegerAttr::get(arena.getType(),
                                        arena.getInt() + scratchTotal));
     });
-  if (scratchBytes)
-    *scratchBytes = scratchTotal;
+  counts.scratchBytes = scratchTotal;
   // The integer entry reports its constant bytes as stored.
   if (saved)
     module.walk([&](func::FuncOp func) {
@@ -280,10 +501,25 @@ LogicalResult qrcnn::cpp::packInt4Globals(ModuleOp module,
         func->setAttr(qrcnn::qnn::kConstantBytesAttrName,
                       IntegerAttr::get(bytes.getType(), bytes.getInt() - saved));
     });
+  counts.packedGlobals = packedCount;
+  counts.savedBytes = saved;
+}
+
+} // namespace
+
+LogicalResult qrcnn::cpp::packInt4Globals(ModuleOp module,
+                                          int64_t *packedGlobals,
+                                          int64_t *savedBytes,
+                                          bool unpackReread,
+                                          int64_t *scratchBytes) {
+  PackCounts counts;
+  packGlobals(module, unpackReread, counts);
   if (packedGlobals)
-    *packedGlobals = packedCount;
+    *packedGlobals = counts.packedGlobals;
   if (savedBytes)
-    *savedBytes = saved;
+    *savedBytes = counts.savedBytes;
+  if (scratchBytes)
+    *scratchBytes = counts.scratchBytes;
   return success();
 }
 
@@ -292,13 +528,12 @@ struct CpuPackWeightsPass
     : public qrcnn::cpp::impl::CpuPackWeightsBase<CpuPackWeightsPass> {
   using CpuPackWeightsBase::CpuPackWeightsBase;
   void runOnOperation() override {
-    int64_t packed = 0, saved = 0, scratch = 0;
-    if (failed(qrcnn::cpp::packInt4Globals(getOperation(), &packed, &saved,
-                                           unpackReread, &scratch)))
-      return signalPassFailure();
-    numPackedGlobals += packed;
-    numSavedBytes += saved;
-    numScratchBytes += scratch;
+    PackCounts counts;
+    packGlobals(getOperation(), unpackReread, counts);
+    numPackedGlobals += counts.packedGlobals;
+    numSavedBytes += counts.savedBytes;
+    numScratchBytes += counts.scratchBytes;
+    numByteWalkLoops += counts.byteWalkLoops;
   }
 };
 } // namespace
