@@ -290,6 +290,50 @@ findNarrowParams(ArrayRef<qrcnn::rt::RequantParams> params,
 }
 
 //===----------------------------------------------------------------------===//
+// Window positions (conv, max pool, average pool)
+//===----------------------------------------------------------------------===//
+
+/// Appends to `index`, per spatial dim d, the input position read by tap
+/// taps[d] of output position positions[d]:
+///   positions[d] * strides[d] + taps[d] * dilations[d] - padsBegin[d].
+/// Padding is a mask, not a copy: where needsMask[d] (some tap can leave the
+/// input), one unsigned compare with extents[d] tests the position (a
+/// negative one wraps to a huge one) and the position is clamped to 0 so
+/// the load stays in bounds. Returns the and of those compares, or null
+/// when no dim is masked; the caller replaces the value loaded where it is
+/// false.
+Value appendWindowIndex(OpBuilder &b, Location loc, ValueRange positions,
+                        ValueRange taps, ArrayRef<int64_t> strides,
+                        ArrayRef<int64_t> dilations,
+                        ArrayRef<int64_t> padsBegin, ArrayRef<bool> needsMask,
+                        ArrayRef<OpFoldResult> extents,
+                        SmallVectorImpl<Value> &index) {
+  Value inBounds;
+  for (size_t d = 0; d < strides.size(); ++d) {
+    Value p = b.createOrFold<arith::MulIOp>(
+        loc, positions[d], b.create<arith::ConstantIndexOp>(loc, strides[d]));
+    p = b.createOrFold<arith::AddIOp>(
+        loc, p,
+        b.createOrFold<arith::MulIOp>(
+            loc, taps[d], b.create<arith::ConstantIndexOp>(loc, dilations[d])));
+    if (padsBegin[d] != 0)
+      p = b.create<arith::SubIOp>(
+          loc, p, b.create<arith::ConstantIndexOp>(loc, padsBegin[d]));
+    if (needsMask[d]) {
+      Value extent = getValueOrCreateConstantIndexOp(b, loc, extents[d]);
+      Value inside =
+          b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, p, extent);
+      inBounds = inBounds ? b.create<arith::AndIOp>(loc, inBounds, inside)
+                          : inside;
+      p = b.create<arith::SelectOp>(loc, inside, p,
+                                    b.create<arith::ConstantIndexOp>(loc, 0));
+    }
+    index.push_back(p);
+  }
+  return inBounds;
+}
+
+//===----------------------------------------------------------------------===//
 // Conv loop nest (qnn.conv and every step of qnn.recurrent_conv)
 //===----------------------------------------------------------------------===//
 
@@ -423,38 +467,12 @@ void emitConvNest(OpBuilder &b, Location loc, const ConvNest &nest,
                   loc, args[0], b.create<arith::MulIOp>(loc, x, w))};
             }
             SmallVector<Value> inIndex = {n, channel};
-            Value inBounds;
-            for (size_t d = 0; d < spatial; ++d) {
-              Value p = b.createOrFold<arith::MulIOp>(
-                  loc, convPos[d],
-                  b.create<arith::ConstantIndexOp>(loc, nest.strides[d]));
-              p = b.createOrFold<arith::AddIOp>(
-                  loc, p,
-                  b.createOrFold<arith::MulIOp>(
-                      loc, red[1 + d],
-                      b.create<arith::ConstantIndexOp>(loc,
-                                                       nest.dilations[d])));
-              if (nest.padsBegin[d] != 0)
-                p = b.create<arith::SubIOp>(
-                    loc, p,
-                    b.create<arith::ConstantIndexOp>(loc, nest.padsBegin[d]));
-              if (nest.needsMask[d]) {
-                // One unsigned compare catches both sides: a negative
-                // position wraps to a huge one. Padding reads zx, and the
-                // load is kept in bounds.
-                Value extent =
-                    getValueOrCreateConstantIndexOp(b, loc, in.shape[2 + d]);
-                Value inside = b.create<arith::CmpIOp>(
-                    loc, arith::CmpIPredicate::ult, p, extent);
-                inBounds = inBounds
-                               ? b.create<arith::AndIOp>(loc, inBounds, inside)
-                               : inside;
-                p = b.create<arith::SelectOp>(
-                    loc, inside, p, b.create<arith::ConstantIndexOp>(loc, 0));
-              }
-              inIndex.push_back(p);
-            }
+            Value inBounds = appendWindowIndex(
+                b, loc, convPos, red.drop_front(), nest.strides,
+                nest.dilations, nest.padsBegin, nest.needsMask,
+                ArrayRef(in.shape).drop_front(2), inIndex);
             Value x = in.loadAs(b, loc, inIndex, nest.accType);
+            // Padding reads the zero point.
             if (inBounds)
               x = b.create<arith::SelectOp>(loc, inBounds, x, zx);
             if (nest.inZeroPoint != 0)
@@ -523,7 +541,6 @@ void emitMaxPoolNest(OpBuilder &b, Location loc, const Storage &in,
                      ArrayRef<int64_t> strides, ArrayRef<int64_t> padsBegin,
                      ArrayRef<int64_t> dilations, ArrayRef<bool> needsMask,
                      int64_t lowest, ArrayRef<int64_t> maxOutSpatial) {
-  size_t spatial = kernel.size();
   MLIRContext *ctx = b.getContext();
   SmallVector<int64_t> trips = {0, 0};
   trips.append(maxOutSpatial.begin(), maxOutSpatial.end());
@@ -536,32 +553,9 @@ void emitMaxPoolNest(OpBuilder &b, Location loc, const Storage &in,
         [&](OpBuilder &b, Location loc, ValueRange taps,
             ValueRange args) -> SmallVector<Value> {
           SmallVector<Value> index = {ivs[0], ivs[1]};
-          Value inBounds;
-          for (size_t d = 0; d < spatial; ++d) {
-            Value p = b.createOrFold<arith::AddIOp>(
-                loc,
-                b.createOrFold<arith::MulIOp>(
-                    loc, ivs[2 + d],
-                    b.create<arith::ConstantIndexOp>(loc, strides[d])),
-                b.createOrFold<arith::MulIOp>(
-                    loc, taps[d],
-                    b.create<arith::ConstantIndexOp>(loc, dilations[d])));
-            if (padsBegin[d] != 0)
-              p = b.create<arith::SubIOp>(
-                  loc, p, b.create<arith::ConstantIndexOp>(loc, padsBegin[d]));
-            if (needsMask[d]) {
-              Value extent =
-                  getValueOrCreateConstantIndexOp(b, loc, in.shape[2 + d]);
-              Value inside = b.create<arith::CmpIOp>(
-                  loc, arith::CmpIPredicate::ult, p, extent);
-              inBounds = inBounds
-                             ? b.create<arith::AndIOp>(loc, inBounds, inside)
-                             : inside;
-              p = b.create<arith::SelectOp>(
-                  loc, inside, p, b.create<arith::ConstantIndexOp>(loc, 0));
-            }
-            index.push_back(p);
-          }
+          Value inBounds = appendWindowIndex(
+              b, loc, ivs.drop_front(2), taps, strides, dilations, padsBegin,
+              needsMask, ArrayRef(in.shape).drop_front(2), index);
           Value v = in.loadAs(b, loc, index, i64);
           if (inBounds)
             v = b.create<arith::SelectOp>(loc, inBounds, v, args[0]);
@@ -1615,6 +1609,7 @@ LogicalResult FunctionLowering::emitAvgPool(OpBuilder &b, AvgPoolOp op) {
   Storage to = resultStorage(b, op.getResult());
   int64_t zx = getZeroPoints(in).front();
   Type i64 = b.getI64Type();
+  SmallVector<OpFoldResult> inExtents = toFoldResults(ctx, inShape);
   buildParallelNest(
       b, loc, to.shape, SmallVector<int64_t>(to.shape.size(), 0),
       [&](OpBuilder &b, Location loc, ValueRange ivs) {
@@ -1624,31 +1619,11 @@ LogicalResult FunctionLowering::emitAvgPool(OpBuilder &b, AvgPoolOp op) {
             [&](OpBuilder &b, Location loc, ValueRange taps,
                 ValueRange args) -> SmallVector<Value> {
               SmallVector<Value> index = {ivs[0], ivs[1]};
-              Value inBounds;
-              for (size_t d = 0; d < spatial; ++d) {
-                Value p = b.createOrFold<arith::AddIOp>(
-                    loc,
-                    b.createOrFold<arith::MulIOp>(
-                        loc, ivs[2 + d],
-                        b.create<arith::ConstantIndexOp>(loc, strides[d])),
-                    taps[d]);
-                if (op.getPads()[d] != 0)
-                  p = b.create<arith::SubIOp>(
-                      loc, p,
-                      b.create<arith::ConstantIndexOp>(loc, op.getPads()[d]));
-                if (masks[d]) {
-                  Value extent = b.create<arith::ConstantIndexOp>(
-                      loc, inShape[2 + d]);
-                  Value inside = b.create<arith::CmpIOp>(
-                      loc, arith::CmpIPredicate::ult, p, extent);
-                  inBounds = inBounds ? b.create<arith::AndIOp>(loc, inBounds,
-                                                                inside)
-                                      : inside;
-                  p = b.create<arith::SelectOp>(
-                      loc, inside, p, b.create<arith::ConstantIndexOp>(loc, 0));
-                }
-                index.push_back(p);
-              }
+              Value inBounds = appendWindowIndex(
+                  b, loc, ivs.drop_front(2), taps, strides,
+                  SmallVector<int64_t>(spatial, 1),
+                  op.getPads().take_front(spatial), masks,
+                  ArrayRef(inExtents).drop_front(2), index);
               Value x = b.createOrFold<arith::SubIOp>(
                   loc, from.loadAs(b, loc, index, i64),
                   buildIntConstant(b, loc, i64, zx));
