@@ -49,23 +49,18 @@ StringRef getTemplate(StringRef path) {
 }
 } // namespace
 
-/// Positions of an accumulator row computed together: 32 int16 lanes are
-/// two 256-bit vectors (with 16, GCC 12 picks 128-bit vectors for the
-/// int8 loads). A multiple of every narrower vector width.
-constexpr int64_t kRowBlock = 32;
-
 void qrcnn::cpp::buildCppPipeline(OpPassManager &pm,
                                   const CppPipelineOptions &options) {
   // The CPU form of the common lowering (all three choices keep the
   // results bit for bit): max pools before requantization, i32
   // requantization where an exhaustive check allows it, and 1-D conv inputs
-  // staged with their padding, so rows are computed in blocks of kRowBlock
-  // positions without border tests or vector remainders.
+  // staged with their padding, so rows are computed in blocks of
+  // options.rowBlock positions without border tests or vector remainders.
   pm.addPass(createCpuCheckQuantized());
   qnn::LowerToLoopsOptions lowering;
   lowering.poolBeforeRequantize = true;
   lowering.narrowRequantize = true;
-  lowering.stageMultiple = kRowBlock;
+  lowering.stageMultiple = options.rowBlock;
   pm.addPass(qnn::createLowerToLoops(lowering));
   CpuReorderConvLoopsOptions reorder;
   reorder.channelBlock = options.channelBlock;
@@ -524,6 +519,14 @@ public:
                      "rows of accumulators in RAM, each input load shared; "
                      "default 4, 1 = one at a time)")
         ->check(CLI::Range(1, 16));
+    group.add_option("--row-block", rowBlock,
+                     "Conv output positions computed together: rows and "
+                     "requantization run in whole blocks, up to N-1 "
+                     "positions computed and thrown away, so vectorized "
+                     "loops have no remainder (default 32 = two 256-bit "
+                     "vectors of int16; 1 = exactly the positions needed, "
+                     "for cores without SIMD)")
+        ->check(CLI::Range(1, 256));
   }
 
   void buildPipeline(OpPassManager &pm,
@@ -532,6 +535,7 @@ public:
     options.name = context.name;
     options.unpackReread = unpackWeights == "once";
     options.channelBlock = channelBlock;
+    options.rowBlock = rowBlock;
     cpp::buildCppPipeline(pm, options);
   }
 
@@ -542,6 +546,7 @@ public:
 private:
   std::string unpackWeights = "once";
   int64_t channelBlock = 4;
+  int64_t rowBlock = 32;
 };
 
 LogicalResult CppTarget::emit(ModuleOp module, const EmitContext &context) {

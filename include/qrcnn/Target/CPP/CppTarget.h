@@ -71,6 +71,14 @@ struct CppPipelineOptions {
   /// Unpack re-read 4-bit weights once per inference into RAM
   /// (qnn-cpu-pack-weights unpack-reread).
   bool unpackReread = true;
+  /// Positions of a 1-D conv computed together (qnn-lower-to-loops
+  /// stage-multiple): rows and tails run in whole blocks of this many,
+  /// computing up to rowBlock - 1 positions more than needed so the
+  /// compiler's vectorized loops have no remainder. 32 int16 lanes are two
+  /// 256-bit vectors (with 16, GCC 12 picks 128-bit vectors for the int8
+  /// loads); 1 computes exactly the positions needed, for cores without
+  /// SIMD.
+  int64_t rowBlock = 32;
 };
 
 /// qnn-lower-to-loops, the CPU loop passes and the conversion to EmitC:

@@ -74,7 +74,8 @@ def check(model, form, work, args, stats):
         return "SKIP", "golden model refuses it: " + \
             (r.stderr.strip().splitlines() or ["?"])[0][:150]
     cpp = os.path.join(outdir, "cpp")
-    r = run(["qrcnnc", model, "--target", "cpp", "-o", cpp, "--name", "net"])
+    r = run(["qrcnnc", model, "--target", "cpp", "-o", cpp, "--name", "net"] +
+            args.option)
     if r.returncode != 0:
         first = (r.stderr.strip().splitlines() or ["?"])[0][:160]
         if r.returncode == 1 and form == "float":
@@ -114,7 +115,11 @@ def main():
     ap.add_argument("--mlir", nargs="*", default=[])
     ap.add_argument("--work", required=True)
     ap.add_argument("--samples", type=int, default=16)
-    ap.add_argument("--only", default=None)
+    ap.add_argument("--only", default=None,
+                    help="only the --models whose file name contains this")
+    ap.add_argument("--option", action="append", default=[],
+                    help="an option for qrcnnc --target cpp (repeatable), "
+                         "e.g. --option=--row-block=1")
     ap.add_argument("--cxx", default="c++")
     ap.add_argument("--cxxflags", default="-O2",
                     help="flags for building each model and its harness "
@@ -126,9 +131,9 @@ def main():
         manifest = json.load(open(os.path.join(args.models, "manifest.json")))
         todo = [(os.path.join(args.models, m["file"]), m["form"])
                 for m in manifest["models"]]
-    todo += [(path, "mlir") for path in args.mlir]
     if args.only:
         todo = [t for t in todo if args.only in os.path.basename(t[0])]
+    todo += [(path, "mlir") for path in args.mlir]
     counts = {}
     stats = {"values": 0}
     for model, form in todo:
