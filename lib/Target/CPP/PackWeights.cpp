@@ -219,9 +219,8 @@ scf::ForOp getByteWalkLoop(const PerUseLoad &use) {
 }
 
 /// The low or high nibble of `byte`, sign-extended if `isSigned`: the
-/// arithmetic of buildUnpack with a constant shift, 0 or 4. Only shifts
-/// by a constant, masks and byte adds, which vectorizers widen (a signed
-/// shift of a byte by 4, `(int8_t)byte >> 4`, GCC 12 does not).
+/// arithmetic of buildUnpack (qrcnn::rt::unpackInt4) with a constant
+/// shift, 0 or 4: a mask, a logical shift by 4 and byte adds.
 Value buildNibble(OpBuilder &b, Location loc, Value byte, bool high,
                   bool isSigned) {
   auto i8 = [&](int64_t v) {
@@ -235,14 +234,16 @@ Value buildNibble(OpBuilder &b, Location loc, Value byte, bool high,
       loc, b.create<arith::XOrIOp>(loc, nibble, i8(8)), i8(8));
 }
 
-/// Whether loop-carried value `k` of `loop` is a sum: its only use is an
-/// `arith.addi` in the body whose only use is yielding value `k`.
+/// Whether loop-carried value `k` of `loop` is a sum: its only use is a
+/// wrapping `arith.addi` (no overflow flags: partial sums may wrap where
+/// the whole does not) in the body whose only use is yielding value `k`.
 bool isCarriedSum(scf::ForOp loop, unsigned k) {
   Value carried = loop.getRegionIterArgs()[k];
   if (!carried.hasOneUse())
     return false;
   auto add = dyn_cast<arith::AddIOp>(*carried.getUsers().begin());
-  if (!add || add->getBlock() != loop.getBody() || !add->hasOneUse())
+  if (!add || add->getBlock() != loop.getBody() || !add->hasOneUse() ||
+      add.getOverflowFlags() != arith::IntegerOverflowFlags::none)
     return false;
   OpOperand &use = *add->getUses().begin();
   return use.getOwner() == loop.getBody()->getTerminator() &&

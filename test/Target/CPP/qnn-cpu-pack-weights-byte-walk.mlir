@@ -244,3 +244,31 @@ func.func @nested(%out: memref<4xi32>) {
   }
   return
 }
+
+// -----
+
+// A sum whose addition has an overflow flag is not split (a partial sum
+// could overflow where the whole does not): the sum of element 2j feeds
+// that of 2j+1.
+// CHECK-LABEL: func.func @nsw_sum
+// CHECK:      %[[SUM:.*]] = scf.for %[[J:.*]] = %c0 to %c2 step %c1 iter_args(%[[ACC:.*]] = %c0_i32) -> (i32) {
+// CHECK:        %[[A0:.*]] = arith.addi %[[ACC]], %{{.*}} overflow<nsw> : i32
+// CHECK:        %[[A1:.*]] = arith.addi %[[A0]], %{{.*}} overflow<nsw> : i32
+// CHECK:        scf.yield %[[A1]] : i32
+// CHECK:      return %[[SUM]] : i32
+memref.global "private" constant @nsw_w : memref<4xi8> = dense<[1, -2, 3, -4]> {qnn.quant_type = !quant.uniform<i4:f32, 0.5>}
+
+func.func @nsw_sum() -> i32 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %zero = arith.constant 0 : i32
+  %w = memref.get_global @nsw_w : memref<4xi8>
+  %sum = scf.for %i = %c0 to %c4 step %c1 iter_args(%acc = %zero) -> (i32) {
+    %v = memref.load %w[%i] : memref<4xi8>
+    %e = arith.extsi %v : i8 to i32
+    %next = arith.addi %acc, %e overflow<nsw> : i32
+    scf.yield %next : i32
+  }
+  return %sum : i32
+}
