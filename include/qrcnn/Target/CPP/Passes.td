@@ -56,13 +56,14 @@ def CpuPackWeights : Pass<"qnn-cpu-pack-weights", "::mlir::ModuleOp"> {
     load becomes one byte load, `row * (rowLength / 2) + j`, read as its
     low nibble in the first copy and its high nibble (`byte >> 4`) in the
     second, sign-extended by `(nibble ^ 8) - 8`. A loop-carried sum (the
-    accumulator: an `arith.addi` of the carried value, yielded and used
-    nowhere else) is split into the even and the odd elements' sums, added
-    after the loop (exact: integer addition wraps and is associative); GCC
-    12 vectorizes a reduction with one multiply-accumulate per element but
-    not one through two. Other carried values pass from the first copy to
-    the second. Rows of odd length, odd bounds and loads in nested regions
-    keep the per-element form.
+    accumulator: an `arith.addi` without overflow flags of the carried
+    value, yielded and used nowhere else) is split into the even and the
+    odd elements' sums, added after the loop (exact: integer addition wraps
+    and is associative): GCC 12 takes each product for a dot product and
+    vectorizes a reduction through one, not through two. Other carried
+    values pass from the first copy to the second. Rows of odd length, odd
+    bounds or steps, indices computed in the loop and loads in nested
+    regions keep the per-element form.
   }];
   let options = [
     Option<"unpackReread", "unpack-reread", "bool", "false",
