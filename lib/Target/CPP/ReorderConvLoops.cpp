@@ -144,7 +144,37 @@ struct ConvNest {
   /// extra positions (see canBlockTail): positions past the end store the
   /// value already there.
   bool blockedTail = false;
+  /// Activation buffers (private mutable globals) whose last dimension the
+  /// blocked tail needs longer: the global and the extent it needs.
+  std::vector<std::pair<memref::GlobalOp, int64_t>> grownBuffers;
 };
+
+/// A private mutable global read and written only by loads and stores of
+/// its memref.get_global values (an arena of the lowering): its last
+/// dimension can grow without changing any access.
+bool isGrowableBuffer(memref::GlobalOp global) {
+  if (!global || global.getConstant() || !global.isPrivate() ||
+      !global.getType().hasStaticShape() || global.getType().getRank() == 0)
+    return false;
+  auto module = global->getParentOfType<ModuleOp>();
+  std::optional<SymbolTable::UseRange> uses =
+      SymbolTable::getSymbolUses(global, module);
+  if (!uses)
+    return false;
+  for (const SymbolTable::SymbolUse &use : *uses) {
+    auto get = dyn_cast<memref::GetGlobalOp>(use.getUser());
+    if (!get)
+      return false;
+    for (OpOperand &user : get->getUses()) {
+      auto load = dyn_cast<memref::LoadOp>(user.getOwner());
+      auto store = dyn_cast<memref::StoreOp>(user.getOwner());
+      if (!(load && load.getMemRef() == get.getResult()) &&
+          !(store && store.getMemRef() == get.getResult()))
+        return false;
+    }
+  }
+  return true;
+}
 
 /// Whether `v` depends on `root` through ops inside `scope`.
 bool dependsOn(Value v, Value root, Operation *scope,
@@ -353,7 +383,7 @@ bool fitsInt16(ReductionNest red) {
 /// terms, so that is their maximum), is below its dimension. Also requires
 /// that the tail writes memory only by stores, which can then keep the old
 /// value past the end.
-bool canBlockTail(ConvNest conv, int64_t maxT, int64_t tailTrips) {
+bool canBlockTail(ConvNest &conv, int64_t maxT, int64_t tailTrips) {
   std::optional<int64_t> channels = getMaxTripCount(conv.coLoop);
   if (!channels || *channels < 1)
     return false;
@@ -386,15 +416,32 @@ bool canBlockTail(ConvNest conv, int64_t maxT, int64_t tailTrips) {
     }
     if (!type.hasStaticShape())
       return WalkResult::interrupt();
-    for (auto [index, extent] : llvm::zip(indices, type.getShape())) {
+    for (auto [d, index] : llvm::enumerate(indices)) {
       if (!dependsOn(index, t, conv.tLoop, memo))
         continue;
       std::optional<int64_t> largest = evaluate(index, atMax);
-      if (!largest || *largest >= extent)
+      if (!largest)
         return WalkResult::interrupt();
+      if (*largest < type.getDimSize(d))
+        continue;
+      // Past the end of an arena's last dimension (the last channel's
+      // block): the arena grows.
+      Value memref = isa<memref::LoadOp>(op)
+                         ? cast<memref::LoadOp>(op).getMemRef()
+                         : cast<memref::StoreOp>(op).getMemRef();
+      auto get = memref.getDefiningOp<memref::GetGlobalOp>();
+      auto global =
+          get ? SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+                    get, get.getNameAttr())
+              : nullptr;
+      if (d + 1 != indices.size() || !isGrowableBuffer(global))
+        return WalkResult::interrupt();
+      conv.grownBuffers.push_back({global, *largest + 1});
     }
     return WalkResult::advance();
   });
+  if (result.wasInterrupted())
+    conv.grownBuffers.clear();
   return !result.wasInterrupted();
 }
 
@@ -1115,7 +1162,31 @@ LogicalResult qrcnn::cpp::reorderConvLoops(ModuleOp module,
       convs.push_back(*conv);
     }
   });
-  int64_t count = 0, bytes = 0;
+  int64_t count = 0, bytes = 0, grownBytes = 0;
+  // Arenas a blocked tail writes past: their last dimension grows (every
+  // access is a load or store of [slot, index], so the layout follows).
+  llvm::MapVector<Operation *, int64_t> grownExtents;
+  for (const ConvNest &conv : convs)
+    for (auto [global, extent] : conv.grownBuffers)
+      grownExtents[global] = std::max(grownExtents.lookup(global), extent);
+  for (auto [op, extent] : grownExtents) {
+    auto global = cast<memref::GlobalOp>(op);
+    MemRefType oldType = global.getType();
+    SmallVector<int64_t> shape(oldType.getShape());
+    if (extent <= shape.back())
+      continue;
+    int64_t rows = oldType.getNumElements() / shape.back();
+    grownBytes += rows * (extent - shape.back()) *
+                  oldType.getElementTypeBitWidth() / 8;
+    shape.back() = extent;
+    auto newType = MemRefType::get(shape, oldType.getElementType());
+    global.setType(newType);
+    // (isGrowableBuffer: every use is a memref.get_global.)
+    std::optional<SymbolTable::UseRange> uses =
+        SymbolTable::getSymbolUses(global, module);
+    for (const SymbolTable::SymbolUse &use : *uses)
+      use.getUser()->getResult(0).setType(newType);
+  }
   if (!convs.empty()) {
     // One static buffer of rows per accumulator type, sized for the
     // largest block of rows.
@@ -1137,7 +1208,6 @@ LogicalResult qrcnn::cpp::reorderConvLoops(ModuleOp module,
       rows[type] = global;
       bytes += size * type.getIntOrFloatBitWidth() / 8;
     }
-    DenseMap<Operation *, int64_t> funcRowBytes;
     for (ConvNest &conv : convs) {
       memref::GlobalOp global = rows[conv.rowType];
       OpBuilder b(conv.tLoop);
@@ -1149,12 +1219,14 @@ LogicalResult qrcnn::cpp::reorderConvLoops(ModuleOp module,
             "conv nest matched but could not be reordered");
       ++count;
     }
-    // The rows are activation memory of the integer entry.
+    // The rows (and what the arenas grew) are activation memory of the
+    // integer entry.
     module.walk([&](func::FuncOp func) {
       if (auto arena =
               func->getAttrOfType<IntegerAttr>(qrcnn::qnn::kArenaBytesAttrName))
         func->setAttr(qrcnn::qnn::kArenaBytesAttrName,
-                      IntegerAttr::get(arena.getType(), arena.getInt() + bytes));
+                      IntegerAttr::get(arena.getType(),
+                                       arena.getInt() + bytes + grownBytes));
     });
   }
   if (reordered)

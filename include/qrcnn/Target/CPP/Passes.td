@@ -120,8 +120,10 @@ def CpuReorderConvLoops : Pass<"qnn-cpu-reorder-conv-loops", "::mlir::ModuleOp">
     vectorizer, no padding tests. The tail then runs in whole blocks too
     when every buffer it touches has room for them (each index that
     depends on the position, evaluated at the largest position, channel,
-    window and trip count, is inside its dimension; the row is sized and
-    initialized up to the last block's read): a store at a position past
+    window and trip count, is inside its dimension, or past the last
+    dimension of an arena only loads and stores use, which then grows; the
+    row is sized and initialized up to the last block's read): a store at a
+    position past
     the trip count writes back the value it reads (a blend or masked store
     for the vectorizer), so the requantization and pool vectorize without
     a scalar remainder. The tail's small pool-window loops are
