@@ -752,38 +752,52 @@ LogicalResult rewriteConvNest(ConvNest &conv, Value row) {
   Value one = b.create<arith::ConstantIndexOp>(loc, 1);
   Value t = tLoop.getInductionVar();
 
-  // Row length: the position at the last (t, window) plus one; nothing when
-  // the position loop is empty.
-  IRMapping lastMap;
+  // The position of (t, every window at its last index) plus one: the row
+  // length that position needs.
   Value tCount = tLoop.getUpperBound();
-  lastMap.map(t, b.createOrFold<arith::SubIOp>(loc, tCount, one));
+  IRMapping lastMap;
   for (scf::ForOp window : conv.windowLoops)
     lastMap.map(window.getInductionVar(),
                 b.createOrFold<arith::SubIOp>(loc, window.getUpperBound(), one));
-  FailureOr<Value> lastPosition =
-      materialize(b, conv.position, tLoop, lastMap);
-  if (failed(lastPosition))
-    return failure();
-  Value rowLength = b.createOrFold<arith::SelectOp>(
-      loc,
-      b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::sgt, tCount,
-                                    zero),
-      b.createOrFold<arith::AddIOp>(loc, *lastPosition, one), zero);
-  // In whole blocks when the input is staged with room for them: every loop
-  // over the row then has a trip count that is a multiple of the block, and
-  // its block loop (constant trip count) vectorizes without a remainder.
+  auto lengthThrough = [&](Value tLast) -> FailureOr<Value> {
+    IRMapping map = lastMap;
+    map.map(t, tLast);
+    FailureOr<Value> position = materialize(b, conv.position, tLoop, map);
+    if (failed(position))
+      return failure();
+    return b.createOrFold<arith::AddIOp>(loc, *position, one);
+  };
+  // `n` rounded up to a multiple of the block.
   Value block;
-  if (conv.overcompute) {
+  if (conv.overcompute)
     block = b.create<arith::ConstantIndexOp>(loc, conv.overcompute);
+  auto roundUp = [&](Value n) {
     Value blockMinusOne =
         b.create<arith::ConstantIndexOp>(loc, conv.overcompute - 1);
-    rowLength = b.createOrFold<arith::MulIOp>(
+    return b.createOrFold<arith::MulIOp>(
         loc,
         b.createOrFold<arith::DivSIOp>(
-            loc, b.createOrFold<arith::AddIOp>(loc, rowLength, blockMinusOne),
-            block),
+            loc, b.createOrFold<arith::AddIOp>(loc, n, blockMinusOne), block),
         block);
-  }
+  };
+  // `v`, or nothing when the position loop is empty.
+  Value nonEmpty = b.createOrFold<arith::CmpIOp>(
+      loc, arith::CmpIPredicate::sgt, tCount, zero);
+  auto ifNonEmpty = [&](Value v) {
+    return b.createOrFold<arith::SelectOp>(loc, nonEmpty, v, zero);
+  };
+
+  // Row length: through the last (t, window). In whole blocks when the
+  // input is staged with room for them: every loop over the row then has a
+  // trip count that is a multiple of the block, and its block loop
+  // (constant trip count) vectorizes without a remainder.
+  FailureOr<Value> lastLength =
+      lengthThrough(b.createOrFold<arith::SubIOp>(loc, tCount, one));
+  if (failed(lastLength))
+    return failure();
+  Value rowLength = ifNonEmpty(*lastLength);
+  if (conv.overcompute)
+    rowLength = roundUp(rowLength);
   // for tc in [from, to): body(tc), strip-mined into blocks when the row is.
   auto buildRowLoop = [&](OpBuilder &b, Value from, Value to, bool blocked,
                           function_ref<void(OpBuilder &, Value)> body) {
@@ -844,37 +858,17 @@ LogicalResult rewriteConvNest(ConvNest &conv, Value row) {
   Value initLength = rowLength;
   Value tailTrips;
   if (conv.blockedTail) {
-    tailTrips = b.createOrFold<arith::MulIOp>(
-        loc,
-        b.createOrFold<arith::DivSIOp>(
-            loc,
-            b.createOrFold<arith::AddIOp>(
-                loc, tCount,
-                b.create<arith::ConstantIndexOp>(loc, conv.overcompute - 1)),
-            block),
-        block);
-    IRMapping tailEnd = lastMap;
-    tailEnd.map(t, b.createOrFold<arith::SubIOp>(loc, tailTrips, one));
-    FailureOr<Value> tailPosition =
-        materialize(b, conv.position, tLoop, tailEnd);
-    if (failed(tailPosition))
+    tailTrips = roundUp(tCount);
+    FailureOr<Value> tailLength =
+        lengthThrough(b.createOrFold<arith::SubIOp>(loc, tailTrips, one));
+    if (failed(tailLength))
       return failure();
-    Value tailLength = b.createOrFold<arith::MulIOp>(
+    Value tailRow = roundUp(*tailLength);
+    initLength = ifNonEmpty(b.createOrFold<arith::SelectOp>(
         loc,
-        b.createOrFold<arith::DivSIOp>(
-            loc, b.createOrFold<arith::AddIOp>(loc, *tailPosition, block),
-            block),
-        block);
-    initLength = b.createOrFold<arith::SelectOp>(
-        loc,
-        b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::sgt, tCount,
-                                      zero),
-        b.createOrFold<arith::SelectOp>(
-            loc,
-            b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::sgt,
-                                          tailLength, rowLength),
-            tailLength, rowLength),
-        zero);
+        b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::sgt, tailRow,
+                                      rowLength),
+        tailRow, rowLength));
   }
   buildRowLoop(b, zero, initLength, static_cast<bool>(block),
                [&](OpBuilder &ib, Value tc) {
