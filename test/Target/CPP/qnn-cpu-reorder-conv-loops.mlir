@@ -101,11 +101,19 @@
 // 11 conv positions rounded up to 16. Every row loop then runs in blocks of
 // 8 with no padding test and no remainder.
 // STAGED-LABEL: func.func @conv1d_int
+// The rows are filled with the zero point, then the 23 input cells are
+// copied in at offset 2: contiguous stores, no test per cell.
 // STAGED-DAG: %[[S:.*]] = memref.get_global @conv1d_staged_i8 : memref<1x70xi8>
-// STAGED:     scf.for %{{.*}} = %c0 to %c35 step %c1 {
-// STAGED:       arith.cmpi ult
-// STAGED:       arith.select %{{.*}}, %{{.*}}, %c-128_i8 : i8
-// STAGED:       memref.store %{{.*}}, %[[S]]
+// STAGED:     scf.for %{{.*}} = %c0 to %c2 step %c1 {
+// STAGED-NEXT:  scf.for %{{.*}} = %c0 to %c35 step %c1 {
+// STAGED-NOT:     arith.select
+// STAGED:         memref.store %c-128_i8, %[[S]]
+// STAGED:     scf.for %[[SC:.*]] = %c0 to %c2 step %c1 {
+// STAGED-NEXT:  scf.for %[[SJ:.*]] = %c0 to %c23 step %c1 {
+// STAGED-NEXT:    %[[X:.*]] = memref.load %arg0[%c0, %[[SC]], %[[SJ]]] : memref<1x2x23xi8>
+// STAGED-NEXT:    %[[J:.*]] = arith.addi %[[SJ]], %c2 : index
+// STAGED-NOT:     arith.select
+// STAGED:         memref.store %[[X]], %[[S]]
 // STAGED:     %[[ROW:.*]] = memref.get_global @acc_row_i16 : memref<16xi16>
 // STAGED:     scf.for %[[CO:.*]] = %c0 to %c3 step %c1 {
 // STAGED:       scf.for %{{.*}} = %c0 to %c16 step %c8 {
