@@ -6,7 +6,8 @@ Cortex-M4 (QEMU MPS2 AN386), for several `qrcnnc --target cpp` settings.
 
 For each setting: compiles the model, builds it with the flags of
 test/Target/CPP/Inputs/cortex-m4/run_m4.py (arm-none-eabi-g++
--mcpu=cortex-m4 -mthumb -Os, newlib) together with m4_count.c and the
+-mcpu=cortex-m4 -mthumb -Os, or -O2 for the last row, newlib) together
+with m4_count.c and the
 test's start-up, and runs it under `qemu-system-arm -icount shift=0`
 (m4_count.c: SysTick ticks of 20 inferences, converted to instructions
 with a loop of known length). Prints a table. Flash = code + const data
@@ -29,18 +30,19 @@ M4 = os.path.join(SRC, "test", "Target", "CPP", "Inputs", "cortex-m4")
 sys.path.insert(0, M4)
 import run_m4  # noqa: E402  (the test's build flags and size helpers)
 
+MCU = ["--unpack-weights", "per-use", "--row-block", "1"]
+# (label, qrcnnc options, optimization level of the model object)
 SETTINGS = [
-    ("defaults (server)", []),
-    ("--unpack-weights per-use", ["--unpack-weights", "per-use"]),
-    ("--unpack-weights per-use --row-block 1",
-     ["--unpack-weights", "per-use", "--row-block", "1"]),
+    ("defaults (server)", [], "-Os"),
+    ("--unpack-weights per-use", ["--unpack-weights", "per-use"], "-Os"),
+    ("--unpack-weights per-use --row-block 1", MCU, "-Os"),
     ("--unpack-weights per-use --row-block 1 --channel-block 1",
-     ["--unpack-weights", "per-use", "--row-block", "1", "--channel-block",
-      "1"]),
+     MCU + ["--channel-block", "1"], "-Os"),
+    ("--unpack-weights per-use --row-block 1, built with -O2", MCU, "-O2"),
 ]
 
 
-def measure(qrcnnc, model, options, work):
+def measure(qrcnnc, model, options, opt, work):
     os.makedirs(work, exist_ok=True)
     name = "qrcnn"
     run_m4.run([qrcnnc, model, "--target", "cpp", "-o", work, "--name", name]
@@ -49,7 +51,8 @@ def measure(qrcnnc, model, options, work):
     count_obj = os.path.join(work, "m4_count.o")
     startup_obj = os.path.join(work, "startup.o")
     elf = os.path.join(work, "m4_count.elf")
-    run_m4.run(["arm-none-eabi-g++"] + run_m4.CPU_FLAGS + run_m4.CXX_FLAGS +
+    model_flags = [opt if f == "-Os" else f for f in run_m4.CPU_FLAGS]
+    run_m4.run(["arm-none-eabi-g++"] + model_flags + run_m4.CXX_FLAGS +
                ["-I", work, "-c", os.path.join(work, name + ".cpp"), "-o",
                 obj], cwd=work)
     run_m4.run(["arm-none-eabi-gcc"] + run_m4.CPU_FLAGS +
@@ -91,11 +94,11 @@ def main():
     work = os.path.abspath(args.work or
                            os.path.join(args.build, "bench", "m4"))
     rows = []
-    for i, (label, options) in enumerate(SETTINGS):
-        rows.append((label, measure(qrcnnc, model, options,
+    for i, (label, options, opt) in enumerate(SETTINGS):
+        rows.append((label, measure(qrcnnc, model, options, opt,
                                     os.path.join(work, str(i)))))
-    print("Cortex-M4 (QEMU mps2-an386, arm-none-eabi-g++ -Os), %s" %
-          os.path.basename(model))
+    print("Cortex-M4 (QEMU mps2-an386, arm-none-eabi-g++ -Os unless said), "
+          "%s" % os.path.basename(model))
     print("| qrcnnc --target cpp | flash B | RAM B | instructions per "
           "inference | ms at 64 MHz if 1 instruction per cycle |")
     print("|---|---|---|---|---|")
