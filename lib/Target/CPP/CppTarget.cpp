@@ -387,11 +387,11 @@ ApiText buildApiText(const ModelInterface &model, StringRef name,
     // A buffer the call writes may share no byte with any other buffer of
     // the call (the entries' buffers are restrict pointers).
     auto overlapChecks =
-        [&](ArrayRef<std::pair<std::string, std::string>> written) {
+        [&](ArrayRef<std::pair<std::string, std::string>> writes) {
           std::string text;
-          for (auto [i, w] : llvm::enumerate(written)) {
+          for (auto [i, w] : llvm::enumerate(writes)) {
             std::vector<std::pair<std::string, std::string>> others = read;
-            others.insert(others.end(), written.begin(), written.begin() + i);
+            others.insert(others.end(), writes.begin(), writes.begin() + i);
             for (const auto &[pointer, bytes] : others)
               text += "  if (" + name.str() + "_overlap(" + w.first + ", " +
                       w.second + ", " + pointer + ", " + bytes +

@@ -35,6 +35,7 @@
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/Support/MathExtras.h"
 
 namespace qrcnn::cpp {
 #define GEN_PASS_DEF_CPUREORDERCONVLOOPS
@@ -523,19 +524,18 @@ std::optional<ConvNest> matchConvNest(scf::ForOp tLoop) {
           qrcnn::qnn::kOvercomputeAttrName);
       attr && attr.getInt() > 1) {
     conv.overcompute = attr.getInt();
-    conv.maxRow = (conv.maxRow + conv.overcompute - 1) / conv.overcompute *
-                  conv.overcompute;
+    auto roundUp = [&](int64_t n) {
+      return llvm::alignTo(n, conv.overcompute);
+    };
+    conv.maxRow = roundUp(conv.maxRow);
     // A tail in whole blocks reads the row up to the position of the last
     // block's end: the row is sized for that too.
-    int64_t tailTrips = (*maxT + conv.overcompute - 1) / conv.overcompute *
-                        conv.overcompute;
+    int64_t tailTrips = roundUp(*maxT);
     atMax[t] = tailTrips - 1;
     std::optional<int64_t> tailPosition = evaluate(conv.position, atMax);
     if (tailPosition && canBlockTail(conv, *maxT, tailTrips)) {
       conv.blockedTail = true;
-      conv.maxRow = std::max(conv.maxRow,
-                             (*tailPosition + conv.overcompute) /
-                                 conv.overcompute * conv.overcompute);
+      conv.maxRow = std::max<int64_t>(conv.maxRow, roundUp(*tailPosition + 1));
     }
   }
   // Everything phase 1 rebuilds outside the position loop must be
@@ -1129,13 +1129,12 @@ LogicalResult rewriteConvNest(ConvNest &conv, Value row) {
   if (conv.blockedTail) {
     // Past the trip count (in bounds: canBlockTail) a store keeps the old
     // value: a select the compiler turns into a blend or masked store.
-    Value tripCount = tCount;
     tailBody.getBody()->walk([&](memref::StoreOp store) {
       OpBuilder sb(store);
       Value old = sb.create<memref::LoadOp>(loc, store.getMemRef(),
                                             store.getIndices());
       Value inside = sb.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult,
-                                              tailPosition, tripCount);
+                                              tailPosition, tCount);
       store.getValueMutable().assign(sb.create<arith::SelectOp>(
           loc, inside, store.getValueToStore(), old));
     });

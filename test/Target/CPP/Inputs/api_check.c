@@ -20,6 +20,13 @@ static union {
 
 static int errors = 0;
 
+/* The first address in `bytes` aligned to ECG_WORKSPACE_ALIGNMENT. */
+static unsigned char *alignUp(unsigned char *bytes) {
+  return bytes + (ECG_WORKSPACE_ALIGNMENT -
+                  (size_t)bytes % ECG_WORKSPACE_ALIGNMENT) %
+                     ECG_WORKSPACE_ALIGNMENT;
+}
+
 static void expect(const char *what, int got, int want) {
   if (got != want) {
     printf("%s: got %d, want %d\n", what, got, want);
@@ -39,12 +46,8 @@ int main(int argc, char **argv) {
   if (argc != 2 || !(in = fopen(argv[1], "rb")))
     return 2;
   /* Aligned starts inside each union (its alignment may be below 16). */
-  ws0 = workspaces[0].bytes + (ECG_WORKSPACE_ALIGNMENT -
-                               (size_t)workspaces[0].bytes % ECG_WORKSPACE_ALIGNMENT) %
-                                  ECG_WORKSPACE_ALIGNMENT;
-  ws1 = workspaces[1].bytes + (ECG_WORKSPACE_ALIGNMENT -
-                               (size_t)workspaces[1].bytes % ECG_WORKSPACE_ALIGNMENT) %
-                                  ECG_WORKSPACE_ALIGNMENT;
+  ws0 = alignUp(workspaces[0].bytes);
+  ws1 = alignUp(workspaces[1].bytes);
   while (fread(input, sizeof(float), ECG_INPUT_SIZE, in) == ECG_INPUT_SIZE) {
     expect("ecg_run", ecg_run(input, ECG_INPUT_SIZE, output, ECG_OUTPUT_SIZE),
            ECG_OK);
@@ -118,9 +121,7 @@ int main(int argc, char **argv) {
                           ECG_WORKSPACE_ALIGNMENT];
       double align;
     } shared;
-    unsigned char *base = shared.bytes + (ECG_WORKSPACE_ALIGNMENT -
-                                          (size_t)shared.bytes % ECG_WORKSPACE_ALIGNMENT) %
-                                             ECG_WORKSPACE_ALIGNMENT;
+    unsigned char *base = alignUp(shared.bytes);
     uint8_t *q = (uint8_t *)base;
     int32_t *l = (int32_t *)(base + ECG_INPUT_SIZE - sizeof(int32_t));
     float *f = (float *)base;
